@@ -15,7 +15,7 @@ export interface MatchedRule {
   rule: string;
   effect: Effect;
   reason: string;
-  /** `path:line:column` of the rule's name. */
+  /** `path:line:column` where the rule starts (its effect keyword). */
   location: string;
 }
 
