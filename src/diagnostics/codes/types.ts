@@ -1,4 +1,101 @@
 import { defineCodes } from "./entry.js";
 
 /** RPL3xxx: types and schemas. Added by the type checker. */
-export const typeCodes = defineCodes({});
+export const typeCodes = defineCodes({
+  // -------------------------------------------------------------------------------------------
+  // RPL3001–RPL3099: type declarations, JSON Schemas, constants (src/check/type-node.ts,
+  // schema.ts, constant.ts; the resolver's half of the checker).
+  RPL3001: {
+    severity: "error",
+    title: "unknown type",
+    explain:
+      "Types are `string number bool duration timestamp any`, `list<T>`, `map<T>`, objects " +
+      '`{ name: T, opt?: T }` and string-literal unions `"a" | "b"`.',
+    message: (name = "") => `unknown type \`${name}\``,
+  },
+  RPL3002: {
+    severity: "error",
+    title: "missing type argument",
+    explain: "`list` and `map` take one type argument: `list<string>`, `map<number>`.",
+    message: (name = "") => `\`${name}\` needs a type argument: \`${name}<T>\``,
+  },
+  RPL3003: {
+    severity: "error",
+    title: "duplicate field",
+    explain: "An object type declares the same field twice.",
+    message: (name = "") => `field \`${name}\` is declared twice`,
+  },
+  RPL3004: {
+    severity: "error",
+    title: "unreadable schema file",
+    explain:
+      '`action NAME from "FILE"` names a JSON Schema file (relative to the policy file) that cannot be read.',
+    message: (path = "", reason = "") => `cannot read schema \`${path}\`: ${reason}`,
+  },
+  RPL3005: {
+    severity: "error",
+    title: "schema file is not JSON",
+    explain: "The file named by `from` must hold one JSON document: a JSON Schema.",
+    message: (path = "", reason = "") => `\`${path}\` is not valid JSON: ${reason}`,
+  },
+  RPL3006: {
+    severity: "error",
+    title: "invalid JSON Schema",
+    explain:
+      "The file named by `from` is not a valid JSON Schema of its dialect (draft 2020-12 by default, " +
+      "draft-07 when its `$schema` says so).",
+    message: (path = "", reason = "") => `\`${path}\` is not a valid JSON Schema: ${reason}`,
+  },
+  RPL3007: {
+    severity: "warning",
+    title: "schema keyword without a type",
+    explain:
+      "The JSON Schema uses a keyword that rplc types cannot express (`pattern`, `minLength`, `oneOf`, …). " +
+      "The type checker ignores it, but the runtime validates requests with the original schema, so it is still enforced.",
+    message: (keyword = "", path = "") =>
+      `\`${path}\`: keyword \`${keyword}\` has no rplc type and is not type-checked`,
+  },
+  RPL3008: {
+    severity: "error",
+    title: "unresolvable $ref",
+    explain:
+      "Only references inside the same schema file are supported: `#/$defs/NAME`, `#/definitions/NAME`.",
+    message: (ref = "", path = "") => `\`${path}\`: cannot resolve \`$ref\` \`${ref}\``,
+  },
+  RPL3009: {
+    severity: "error",
+    title: "arguments are not an object",
+    explain:
+      "An action's arguments (and the context) are JSON objects, so the schema must describe an object.",
+    message: (path = "", found = "") => `\`${path}\` describes \`${found}\`, not an object`,
+  },
+  RPL3010: {
+    severity: "error",
+    title: "unsupported schema dialect",
+    explain: "Schema files may be JSON Schema draft 2020-12 (the default) or draft-07, chosen by `$schema`.",
+    message: (dialect = "") => `unsupported \`$schema\` \`${dialect}\``,
+  },
+  RPL3011: {
+    severity: "warning",
+    title: "recursive schema",
+    explain:
+      "A `$ref` refers to a schema that contains it. rplc types are not recursive: the inner " +
+      "occurrence is typed `any` (the runtime still validates it).",
+    message: (ref = "", path = "") => `\`${path}\`: recursive \`$ref\` \`${ref}\` is typed \`any\``,
+  },
+  RPL3012: {
+    severity: "error",
+    title: "constant of the wrong type",
+    explain: "A `with` value or a `param` default does not have the param's declared type.",
+    message: (what = "", expected = "", found = "") => `${what} must be \`${expected}\`, found \`${found}\``,
+  },
+  RPL3013: {
+    severity: "error",
+    title: "not a constant",
+    explain:
+      "`with` values and `param` defaults are compile-time constants: strings, numbers, durations, " +
+      "booleans, and lists and objects of those.",
+    message: (what = "") => `${what} must be a constant`,
+  },
+  // ------------------------------------------------------------------------------------------- end of RPL30xx
+});
