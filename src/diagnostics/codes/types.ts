@@ -48,19 +48,19 @@ export const typeCodes = defineCodes({
   },
   RPL3007: {
     severity: "warning",
-    title: "schema keyword without a type",
+    title: "schema keywords without a type",
     explain:
-      "The JSON Schema uses a keyword that rplc types cannot express (`pattern`, `minLength`, `oneOf`, …). " +
-      "The type checker ignores it, but the runtime validates requests with the original schema, so it is still enforced.",
-    message: (keyword = "", path = "") =>
-      `\`${path}\`: keyword \`${keyword}\` has no rplc type and is not type-checked`,
+      "The JSON Schema uses keywords that rplc types cannot express (`pattern`, `minLength`, `oneOf`, …). " +
+      "The type checker ignores them, but the runtime validates requests with the original schema, so they " +
+      "are still enforced. All such keywords of one file are named in one warning.",
+    message: (path = "", keywords = "") => `\`${path}\` uses keywords rplc types cannot express: ${keywords}`,
   },
   RPL3008: {
     severity: "error",
     title: "unresolvable $ref",
     explain:
       "Only references inside the same schema file are supported: `#/$defs/NAME`, `#/definitions/NAME`.",
-    message: (ref = "", path = "") => `\`${path}\`: cannot resolve \`$ref\` \`${ref}\``,
+    message: (path = "", refs = "") => `\`${path}\`: cannot resolve \`$ref\` ${refs}`,
   },
   RPL3009: {
     severity: "error",
@@ -81,7 +81,7 @@ export const typeCodes = defineCodes({
     explain:
       "A `$ref` refers to a schema that contains it. rplc types are not recursive: the inner " +
       "occurrence is typed `any` (the runtime still validates it).",
-    message: (ref = "", path = "") => `\`${path}\`: recursive \`$ref\` \`${ref}\` is typed \`any\``,
+    message: (path = "", refs = "") => `\`${path}\`: recursive \`$ref\` ${refs} typed \`any\``,
   },
   RPL3012: {
     severity: "error",
