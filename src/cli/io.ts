@@ -19,10 +19,25 @@ export interface CliIo {
   readStdin(): Promise<string>;
 }
 
-/** Colour only for a terminal, and never when `NO_COLOR` is set to anything but the empty string. */
+/**
+ * Colour for a terminal, never when `NO_COLOR` is set (https://no-color.org), and always when
+ * `FORCE_COLOR` is set to anything but `0` or `false`.
+ */
 export function wantsColor(isTTY: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
-  const noColor = env.NO_COLOR;
-  return isTTY && (noColor === undefined || noColor === "");
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== "" && force !== "0" && force !== "false") return true;
+  return isTTY;
+}
+
+/**
+ * Report a usage error: one line on standard error that says what to do, and exit code 2.
+ * `command` names the subcommand whose help to point at (`rplc check --help`).
+ */
+export function usageError(io: CliIo, message: string, command?: string): number {
+  const help = command === undefined ? "rplc --help" : `rplc ${command} --help`;
+  io.stderr(`rplc: ${message} (see '${help}')\n`);
+  return 2;
 }
 
 /** The real process: stdout, stderr, cwd and stdin of this Node process. */
