@@ -41,7 +41,10 @@ export const syntaxCodes = defineCodes({
   RPL1007: {
     severity: "error",
     title: "nesting too deep",
-    explain: "Expressions and types may nest at most 256 levels deep.",
+    explain:
+      "Brackets, prefix operators (`not`, `-`) and type arguments may nest at most 256 levels deep, and one " +
+      "expression may be at most 1024 operators deep (a chain `a or b or …` counts one level per operator). " +
+      "Split the expression with `let` or `def`.",
     message: (limit = "") => `nesting deeper than ${limit} levels`,
   },
   RPL1008: {
@@ -67,5 +70,25 @@ export const syntaxCodes = defineCodes({
     title: "unreadable file",
     explain: "The source file is not valid UTF-8 text or contains a NUL byte.",
     message: (why = "") => `file cannot be read as text: ${why}`,
+  },
+  RPL1012: {
+    severity: "error",
+    title: "chained comparison",
+    explain:
+      "Comparison operators (`== != < <= > >= in not in`) do not chain: `a < b < c` is not `a < b and b < c`. " +
+      "Combine comparisons with `and`, or add parentheses.",
+    message: (op = "") => `comparison \`${op}\` cannot follow another comparison`,
+  },
+  RPL1013: {
+    severity: "error",
+    title: "missing type argument",
+    explain: "`list` and `map` take one type argument: `list<string>`, `map<number>`.",
+    message: (name = "") => `\`${name}\` needs a type argument, as in \`${name}<string>\``,
+  },
+  RPL1014: {
+    severity: "error",
+    title: "unexpected type argument",
+    explain: "Only `list` and `map` take a type argument.",
+    message: (name = "") => `type \`${name}\` takes no type argument`,
   },
 });
