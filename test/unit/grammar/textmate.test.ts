@@ -282,7 +282,7 @@ describe("the rplc TextMate grammar", () => {
     }
     expect(scopesOf("risk r 3.5", "3.5")).toContain("constant.numeric.decimal.rplc");
     expect(scopesOf("risk r 42", "42")).toContain("constant.numeric.decimal.rplc");
-    for (const bad of ["1e5", "1.5h", "10min", "3."]) {
+    for (const bad of ["1e5", "1.5h", "10min", "3.", "5m.", "2.0.1"]) {
       expect(has(scopesOf(`let x = ${bad}`, bad), "invalid")).toBe(true);
     }
   });
@@ -340,5 +340,7 @@ describe("the rplc TextMate grammar", () => {
       expect(has(scopesOf(`when x ${ch} y`, ch), "invalid")).toBe(true);
     }
     expect(has(scopesOf("when x != y", "!="), "invalid")).toBe(false);
+    // The lexer's whitespace includes no-break space and the byte-order mark.
+    expect(tokenize("\uFEFFlet x =\u00A0 1")[0]?.some((t) => has(t.scopes, "invalid"))).toBe(false);
   });
 });
