@@ -97,5 +97,11 @@ export const typeCodes = defineCodes({
       "booleans, and lists and objects of those.",
     message: (what = "") => `${what} must be a constant`,
   },
+  RPL3014: {
+    severity: "error",
+    title: "unknown field in a constant",
+    explain: "An object given as a `with` value or a `param` default names a field its type does not declare.",
+    message: (what = "", field = "") => `${what} has no field \`${field}\``,
+  },
   // ------------------------------------------------------------------------------------------- end of RPL30xx
 });
