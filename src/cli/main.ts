@@ -1,5 +1,158 @@
-/** The `rplc` command: dispatch and exit codes. Returns the process exit code. */
-export async function run(argv: readonly string[]): Promise<number> {
-  process.stderr.write(`rplc: no commands yet (${argv.join(" ")})\n`);
-  return 2;
+/**
+ * The `rplc` command: argument parsing (commander), dispatch to commands/, exit codes.
+ * `run` never exits the process and never throws for a user mistake: it returns the exit code.
+ *
+ * Exit codes: 0 success, 1 problems found (errors in the policy set, files that `fmt --check` would
+ * change), 2 usage error or unreadable path, 70 internal error (a bug in rplc).
+ */
+import { Command, CommanderError, Option } from "commander";
+import pkg from "../../package.json" with { type: "json" };
+import { checkCommand, FORMATS, type Format } from "./commands/check.js";
+import { fmtCommand } from "./commands/fmt.js";
+import { type CliIo, processIo, usageError } from "./io.js";
+
+export const VERSION: string = pkg.version;
+
+/** What commander reported when parsing failed, and for which (sub)command. */
+interface ParseFailure {
+  command: string | undefined;
+}
+
+export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const failure: ParseFailure = { command: undefined };
+  let exitCode = 0;
+  const program = buildProgram(io, failure, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return commanderExit(e, failure, io);
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr(`rplc: internal error: ${message} (please report this as a bug)\n`);
+    if (process.env.RPLC_DEBUG && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
+    return 70;
+  }
+}
+
+function buildProgram(io: CliIo, failure: ParseFailure, done: (code: number) => void): Command {
+  const program = new Command("rplc");
+  configure(program, io, failure, undefined);
+  program
+    .description("Compile and check Runplane policies (.rplc): guards for AI agent actions.")
+    .version(VERSION, "-v, --version", "print the version of rplc")
+    .helpOption("-h, --help", "show help")
+    .helpCommand("help [command]", "show help for a command")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ rplc check policies/
+  $ rplc check policies/ --format sarif > rplc.sarif
+  $ rplc fmt --check policies/
+
+Exit codes: 0 ok, 1 problems found, 2 usage error or unreadable path.
+Commands eval, test, build and types are not available yet.`,
+    );
+
+  const check = program
+    .command("check")
+    .description("parse and type-check policy files and report problems")
+    .argument("<paths...>", "files and directories (a directory means every .rplc file below it)")
+    .addOption(new Option("-f, --format <format>", "output format").choices([...FORMATS]).default("human"))
+    .option("--no-warnings", "leave warnings out of the output")
+    .option("--disable <codes>", "leave out these warning codes (comma-separated, repeatable)", collect)
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error or unreadable path.
+
+Examples:
+  $ rplc check policies/
+  $ rplc check policies/db.rplc --format json
+  $ rplc check . --format sarif --no-warnings > rplc.sarif`,
+    )
+    .action(async (paths: string[], opts: { format: Format; warnings: boolean; disable?: string[] }) => {
+      const options = { format: opts.format, warnings: opts.warnings, disable: opts.disable ?? [] };
+      done(await checkCommand(paths, { ...options, version: VERSION }, io));
+    });
+  configure(check, io, failure, "check");
+
+  const fmt = program
+    .command("fmt")
+    .description("format policy files in the one canonical layout (comments kept)")
+    .argument("<paths...>", "files and directories (a directory means every .rplc file below it)")
+    .option("--check", "change nothing; exit 1 when a file is not formatted")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 done (or, with --check, every file formatted), 1 a file would change (--check),
+2 usage error or unreadable path.
+
+Examples:
+  $ rplc fmt policies/
+  $ rplc fmt --check policies/`,
+    )
+    .action(async (paths: string[], opts: { check?: boolean }) => {
+      done(await fmtCommand(paths, { check: opts.check === true }, io));
+    });
+  configure(fmt, io, failure, "fmt");
+
+  return program;
+}
+
+/** Route commander's output through `io`, never let it exit, and note which command failed. */
+function configure(cmd: Command, io: CliIo, failure: ParseFailure, name: string | undefined): void {
+  cmd.exitOverride();
+  cmd.configureOutput({
+    writeOut: (s) => io.stdout(s),
+    writeErr: (s) => io.stderr(s),
+    // Errors are reported by `commanderExit` as one line; commander's own text is not printed.
+    outputError: () => {
+      failure.command = name;
+    },
+    getOutHelpWidth: () => 100,
+    getErrHelpWidth: () => 100,
+    getOutHasColors: () => false,
+    getErrHasColors: () => false,
+  });
+}
+
+/** `--disable A,B --disable C` → ["A", "B", "C"]. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  const more = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  return [...(previous ?? []), ...more];
+}
+
+function commanderExit(e: CommanderError, failure: ParseFailure, io: CliIo): number {
+  switch (e.code) {
+    case "commander.helpDisplayed":
+    case "commander.version":
+      return 0;
+    case "commander.help":
+      // `rplc help` (exit code 0), or `rplc` alone: the help went to standard error.
+      return e.exitCode === 0 ? 0 : 2;
+    case "commander.missingArgument":
+      return usageError(io, "no paths given", failure.command);
+    default:
+      return usageError(io, oneLine(e.message), failure.command);
+  }
+}
+
+/**
+ * Commander's message → one lowercase line: `error: unknown option '--fromat'\n(Did you mean
+ * --format?)` becomes `unknown option '--fromat', did you mean --format?`.
+ */
+export function oneLine(message: string): string {
+  const [first = "", ...rest] = message.split("\n");
+  let line = first.replace(/^error: /, "").replace(/\.$/, "");
+  line = line.replace(/\. (\w)/g, (_, ch: string) => `: ${ch.toLowerCase()}`);
+  const hint = rest.join(" ").trim();
+  const m = /^\(Did you mean (.+)\?\)$/.exec(hint);
+  if (m) line += `, did you mean ${m[1]}?`;
+  return line;
 }

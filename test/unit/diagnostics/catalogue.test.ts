@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DOC_PATH, escapeMarkdown, renderDiagnosticsDoc } from "../../../scripts/gen-diagnostics-doc.js";
-import { codes } from "../../../src/diagnostics/codes.js";
+import { type CodeEntry, codes } from "../../../src/diagnostics/codes.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SRC = path.join(ROOT, "src");
@@ -79,7 +79,7 @@ describe("the catalogue", () => {
   });
 
   it("messages follow the house style: one line, not capitalised, no trailing period", () => {
-    for (const [code, entry] of Object.entries(codes)) {
+    for (const [code, entry] of Object.entries(codes) as [string, CodeEntry][]) {
       const message = entry.message("x", "y", "z", "w");
       expect(message, code).not.toMatch(/\n/);
       expect(message, code).not.toMatch(/^[A-Z]/);

@@ -14,9 +14,8 @@ import {
 import { SourceFile } from "../../../src/diagnostics/source.js";
 import { span } from "../../../src/diagnostics/span.js";
 
-// ajv-formats is CommonJS with a `default` property; under NodeNext typing the default import is the module.
-const addFormats =
-  (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
+// ajv-formats is CommonJS: under NodeNext typing the default import is the module, `.default` the function.
+const addFormats = addFormatsModule.default;
 
 const schema = JSON.parse(
   readFileSync(new URL("./sarif-2.1.0-subset.schema.json", import.meta.url), "utf8"),
