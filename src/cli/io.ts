@@ -43,6 +43,8 @@ export function usageError(io: CliIo, message: string, command?: string): number
 /** The real process: stdout, stderr, cwd and stdin of this Node process. */
 export function processIo(): CliIo {
   const isTTY = process.stdout.isTTY === true;
+  ignoreClosedPipe(process.stdout);
+  ignoreClosedPipe(process.stderr);
   return {
     stdout: (text) => {
       process.stdout.write(text);
@@ -55,6 +57,18 @@ export function processIo(): CliIo {
     color: wantsColor(isTTY),
     readStdin: async () => readFileSync(0, "utf8"),
   };
+}
+
+/**
+ * `rplc check . | head -1`: once the reader has gone, further writes fail with EPIPE. That is not
+ * an error of rplc: stop writing quietly instead of crashing with a stack trace.
+ */
+function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
+  if (stream.listenerCount("error") > 0) return;
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") return;
+    throw e;
+  });
 }
 
 /** An in-memory `CliIo` for tests: what the command wrote is in `out` and `err`. */

@@ -109,15 +109,21 @@ export function renderHuman(
 export function summarize(diags: readonly Diagnostic[]): string {
   let errors = 0;
   let warnings = 0;
+  let capped = false;
   for (const d of diags) {
-    if (d.severity === "error") errors++;
+    if (d.code === CAP_CODE) capped = true;
+    else if (d.severity === "error") errors++;
     else warnings++;
   }
   const parts: string[] = [];
   if (errors > 0) parts.push(plural(errors, "error"));
   if (warnings > 0) parts.push(plural(warnings, "warning"));
-  return parts.length > 0 ? parts.join(", ") : "no problems";
+  const counted = parts.length > 0 ? parts.join(", ") : "no problems";
+  return capped ? `${counted} shown, more not shown` : counted;
 }
+
+/** "too many diagnostics": `normalize` gives it the last kept span, but it is about no place. */
+const CAP_CODE = "RPL5001";
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -127,7 +133,7 @@ function renderOne(d: Diagnostic, sources: SourceMap, c: Colors): string {
   const lines: string[] = [];
   const severity = d.severity === "error" ? c.red(c.bold("error")) : c.yellow(c.bold("warning"));
   const head = `${severity}${c.bold(`[${d.code}]: ${escapeControls(d.message)}`)}`;
-  if (d.span) {
+  if (d.span && d.code !== CAP_CODE) {
     const loc = locate(d.span, sources);
     lines.push(`${c.bold(formatLocation(loc))}: ${head}`);
     const frame = codeFrame(d.span, sources, c);

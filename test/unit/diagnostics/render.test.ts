@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { type Diagnostic, diag } from "../../../src/diagnostics/diagnostic.js";
+import { type Diagnostic, diag, normalize } from "../../../src/diagnostics/diagnostic.js";
 import {
   escapeControls,
   locate,
@@ -218,5 +218,17 @@ describe("positions agree with the source (property)", () => {
     expect({ line: row.endLine, column: row.endColumn }).toEqual(file.position(end));
     const human = renderHuman([d], sources(file), { color: false });
     expect(human.startsWith(`p.rplc:${row.line}:${row.column}: error[RPL1003]`)).toBe(true);
+  });
+});
+
+describe("the diagnostic cap", () => {
+  it("prints RPL5001 without a place and says the summary is partial", () => {
+    const many = normalize(
+      Array.from({ length: 4 }, (_, i) => diag("RPL1003", span(FILE, i, i + 1), ["x", "y"])),
+      { cap: 2 },
+    );
+    const out = renderHuman(many, sources(src), { color: false });
+    expect(out).toContain("\n\nerror[RPL5001]: too many diagnostics: 2 more not shown\n\n");
+    expect(out.endsWith("\n2 errors shown, more not shown\n")).toBe(true);
   });
 });
