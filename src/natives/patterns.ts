@@ -1,0 +1,260 @@
+/**
+ * Regular expressions and globs, both matched in linear time.
+ *
+ * `matches(s, RE)` uses RE2 syntax (re2js): no backreferences or lookarounds, so matching never
+ * backtracks; a pattern that the JavaScript engine would run catastrophically is still rejected at
+ * compile time (recheck), because the language promises it and emitted code may use `RegExp`.
+ *
+ * Globs follow picomatch's syntax with `dot: true` (`*` `?` `**` `[…]` `{a,b}` `{1..3}` `\x`), but
+ * are translated to RE2 here: picomatch's own regular expressions backtrack polynomially on
+ * hostile input (`*a*a*b` against 4,000 `a`s takes seconds), and an agent controls the input.
+ * Semantics, checked against picomatch by a differential test:
+ *   - `*` matches within one path segment (any characters but `/`, leading dots included); a
+ *     segment that is only `*` needs at least one character;
+ *   - `?` matches one character but `/`;
+ *   - `**` as a whole segment matches any number of segments (`/etc/**` matches `/etc` too);
+ *     elsewhere it is `*`;
+ *   - an input with a `.` or `..` segment never matches (wildcards never match them, and a
+ *     pattern may not spell them out): `path.glob` normalizes first, so this only bites raw strings;
+ *   - the empty string never matches; a trailing `/` in the input is not ignored;
+ *   - `[!a]` negates as in shells (picomatch reads it differently).
+ * Extglobs (`!(a)`, `@(a|b)` …) and regex-style groups `(a|b)` are not supported.
+ */
+
+import { RE2JS } from "re2js";
+import { checkSync } from "recheck";
+import { LruCache } from "./cache.js";
+import { NativeError } from "./spec.js";
+
+// ---------------------------------------------------------------------------------------------
+// Regular expressions
+
+/** Reject a `matches` pattern at compile time: RE2 syntax first, then catastrophic backtracking. */
+export function checkRegex(pattern: string): string | undefined {
+  try {
+    RE2JS.compile(pattern);
+  } catch (e) {
+    const why = e instanceof Error ? e.message.replace(/^error parsing regexp: /, "") : String(e);
+    return `invalid regular expression \`${pattern}\`: ${why}`;
+  }
+  // recheck reads JavaScript syntax: move leading RE2 inline flags (`(?i)`) into JS flags.
+  const inline = /^\(\?([imsU]+)\)/.exec(pattern);
+  const source = inline ? pattern.slice(inline[0].length) : pattern;
+  const flags = inline ? [...new Set(inline[1]!.replace(/U/g, ""))].join("") : "";
+  const verdict = checkSync(source, flags, { timeout: 5_000 });
+  if (verdict.status === "vulnerable") {
+    return `regular expression \`${pattern}\` can backtrack catastrophically (${verdict.complexity.summary})`;
+  }
+  // "unknown" (RE2-only syntax such as `\pN`, or a timeout): RE2 matches in linear time anyway.
+  return undefined;
+}
+
+const regexCache = new LruCache<string, RE2JS>(1000);
+
+/** A compiled matcher for a pattern already accepted by `checkRegex`: true when it matches anywhere. */
+export function regexMatcher(pattern: string): (s: string) => boolean {
+  let re = regexCache.get(pattern);
+  if (re === undefined) {
+    try {
+      re = RE2JS.compile(pattern);
+    } catch (e) {
+      // Reachable only when a caller skipped the compile-time check.
+      throw new NativeError(`invalid regular expression \`${pattern}\`: ${(e as Error).message}`);
+    }
+    regexCache.set(pattern, re);
+  }
+  const compiled = re;
+  return (s) => compiled.test(s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Globs
+
+/** Unsupported glob syntax, caught in `globToRe2`. */
+class GlobSyntax extends Error {}
+
+/** Translate a glob to an anchored RE2 source, or say why it cannot be. */
+export function globToRe2(glob: string): { ok: true; source: string } | { ok: false; message: string } {
+  const problem =
+    glob === ""
+      ? "an empty glob matches nothing"
+      : glob.split("/").some((seg) => seg === "." || seg === "..")
+        ? "globs match normalized paths: remove `.` and `..` segments"
+        : /[!@+?*]\(/.test(glob)
+          ? "extglobs such as `!(…)` and `@(a|b)` are not supported: use `{a,b}`"
+          : undefined;
+  if (problem !== undefined) return { ok: false, message: problem };
+  try {
+    return { ok: true, source: `^${translate(glob, 0, glob.length)}$` };
+  } catch (e) {
+    if (e instanceof GlobSyntax) return { ok: false, message: e.message };
+    throw e; // INVARIANT: only GlobSyntax is expected here
+  }
+}
+
+function translate(glob: string, start: number, end: number): string {
+  let out = "";
+  let i = start;
+  while (i < end) {
+    const c = glob[i]!;
+    if (c === "\\") {
+      if (i + 1 >= end) throw new GlobSyntax("a glob cannot end with `\\`");
+      out += RE2JS.quote(glob[i + 1]!);
+      i += 2;
+    } else if (c === "*") {
+      let j = i;
+      while (j < end && glob[j] === "*") j++;
+      const segStart = i === 0 || glob[i - 1] === "/";
+      const segEnd = j === end || glob[j] === "/";
+      if (j - i >= 2 && segStart && segEnd) {
+        // `**` as a whole segment: zero or more segments.
+        if (j === end) {
+          // `a/**` also matches `a`: drop the slash already emitted and make it optional.
+          out = out.endsWith("/") ? `${out.slice(0, -1)}(?:/.*)?` : `${out}.*`;
+          i = j;
+        } else {
+          out += "(?:.*/)?"; // `**/`: any segments followed by a slash, or nothing
+          i = j + 1;
+        }
+      } else {
+        out += segStart && segEnd ? "[^/]+" : "[^/]*";
+        i = j;
+      }
+    } else if (c === "(" || c === ")" || c === "|") {
+      throw new GlobSyntax(
+        `\`${c}\` is not glob syntax: escape it as \`\\${c}\`, or write alternatives as \`{a,b}\``,
+      );
+    } else if (c === "?") {
+      out += "[^/]";
+      i++;
+    } else if (c === "[") {
+      const close = classEnd(glob, i, end);
+      if (close < 0) {
+        out += "\\[";
+        i++;
+      } else {
+        out += translateClass(glob.slice(i + 1, close));
+        i = close + 1;
+      }
+    } else if (c === "{") {
+      const close = braceEnd(glob, i, end);
+      if (close < 0) {
+        out += "\\{";
+        i++;
+      } else {
+        out += translateBraces(glob, i + 1, close);
+        i = close + 1;
+      }
+    } else {
+      out += RE2JS.quote(c);
+      i++;
+    }
+  }
+  return out;
+}
+
+function classEnd(glob: string, open: number, end: number): number {
+  let i = open + 1;
+  if (glob[i] === "!" || glob[i] === "^") i++;
+  if (glob[i] === "]") i++; // a leading `]` is a member
+  for (; i < end; i++) {
+    if (glob[i] === "\\") i++;
+    else if (glob[i] === "]") return i;
+  }
+  return -1;
+}
+
+function translateClass(body: string): string {
+  let negate = false;
+  let rest = body;
+  if (rest.startsWith("!") || rest.startsWith("^")) {
+    negate = true;
+    rest = rest.slice(1);
+  }
+  let members = "";
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i]!;
+    if (c === "\\" && i + 1 < rest.length) {
+      members += `\\${rest[++i]}`;
+    } else if (c === "-" && i > 0 && i < rest.length - 1) {
+      members += "-";
+    } else members += /[\w]/.test(c) ? c : `\\${c}`;
+  }
+  // A negated class never matches `/`: it stays inside one segment like `*` and `?`.
+  return negate ? `[^/${members}]` : `[${members}]`;
+}
+
+function braceEnd(glob: string, open: number, end: number): number {
+  let depth = 0;
+  for (let i = open; i < end; i++) {
+    const c = glob[i];
+    if (c === "\\") i++;
+    else if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function translateBraces(glob: string, start: number, end: number): string {
+  const body = glob.slice(start, end);
+  const range = /^(-?\d+)\.\.(-?\d+)$|^([a-zA-Z])\.\.([a-zA-Z])$/.exec(body);
+  if (range) {
+    const [from, to] = range[1] !== undefined ? [Number(range[1]), Number(range[2])] : [0, 0];
+    const items: string[] = [];
+    if (range[1] !== undefined) {
+      if (Math.abs(to - from) > 1000) throw new GlobSyntax(`the range \`{${body}}\` is too large`);
+      for (let n = from; from <= to ? n <= to : n >= to; n += from <= to ? 1 : -1) items.push(String(n));
+    } else {
+      const a = range[3]!.charCodeAt(0);
+      const b = range[4]!.charCodeAt(0);
+      for (let n = a; a <= b ? n <= b : n >= b; n += a <= b ? 1 : -1) items.push(String.fromCharCode(n));
+    }
+    return `(?:${items.map((s) => RE2JS.quote(s)).join("|")})`;
+  }
+  // Split on top-level commas.
+  const parts: [number, number][] = [];
+  let depth = 0;
+  let from = start;
+  for (let i = start; i < end; i++) {
+    const c = glob[i];
+    if (c === "\\") i++;
+    else if (c === "{") depth++;
+    else if (c === "}") depth--;
+    else if (c === "," && depth === 0) {
+      parts.push([from, i]);
+      from = i + 1;
+    }
+  }
+  parts.push([from, end]);
+  // `{a}` (no comma, no range) is literal in picomatch.
+  if (parts.length === 1) return `\\{${translate(glob, start, end)}\\}`;
+  return `(?:${parts.map(([a, b]) => translate(glob, a, b)).join("|")})`;
+}
+
+/** Compile-time check for a glob literal. */
+export function checkGlob(glob: string): string | undefined {
+  const translated = globToRe2(glob);
+  if (!translated.ok) return `invalid glob \`${glob}\`: ${translated.message}`;
+  try {
+    RE2JS.compile(translated.source, RE2JS.DOTALL);
+    return undefined;
+  } catch (e) {
+    return `invalid glob \`${glob}\`: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+const globCache = new LruCache<string, RE2JS>(1000);
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
+
+/** A compiled glob matcher; the input is matched as is (see `path.glob` for paths). */
+export function globMatcher(glob: string): (s: string) => boolean {
+  let re = globCache.get(glob);
+  if (re === undefined) {
+    const translated = globToRe2(glob);
+    if (!translated.ok) throw new NativeError(`invalid glob \`${glob}\`: ${translated.message}`);
+    re = RE2JS.compile(translated.source, RE2JS.DOTALL);
+    globCache.set(glob, re);
+  }
+  const compiled = re;
+  return (s) => s !== "" && !DOT_SEGMENT.test(s) && compiled.matches(s);
+}
