@@ -1,8 +1,10 @@
 import path from "node:path";
 import { fc, test } from "@fast-check/vitest";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { analyzePaths, decodeSource, firstInvalidUtf8, MAX_FILE_BYTES } from "../../src/cli/analyze.js";
-import { BAD, GOOD, tempTree } from "./helpers.js";
+import { BAD, GOOD, removeTempTrees, tempTree } from "./helpers.js";
+
+afterAll(removeTempTrees);
 
 describe("firstInvalidUtf8", () => {
   it("finds overlong forms, surrogates, stray continuation bytes and truncated sequences", () => {

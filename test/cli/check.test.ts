@@ -5,8 +5,10 @@
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, BAD, GOOD, rplc, tempTree, VERSION } from "./helpers.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, BAD, GOOD, removeTempTrees, rplc, tempTree, VERSION } from "./helpers.js";
+
+afterAll(removeTempTrees);
 
 // ajv-formats is CommonJS: under NodeNext typing the default import is the module, `.default` the function.
 const addFormats = addFormatsModule.default;

@@ -1,8 +1,10 @@
 /** `rplc fmt` is wired into the command line: exit codes and usage errors (the formatter has its own tests). */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, expect, it } from "vitest";
-import { assertBuilt, rplc, tempTree } from "./helpers.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { assertBuilt, removeTempTrees, rplc, tempTree } from "./helpers.js";
+
+afterAll(removeTempTrees);
 
 beforeAll(() => {
   assertBuilt();

@@ -1,6 +1,6 @@
 /** Run the real `rplc` command (bin/rplc.js → dist/cli/main.js) in a child process. */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,15 +39,23 @@ export function rplc(
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A fresh temporary directory holding `files` (path → content). */
+const made: string[] = [];
+
+/** A fresh temporary directory holding `files` (path → content); `removeTempTrees` deletes it. */
 export function tempTree(files: Record<string, string | Uint8Array>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "rplc-cli-"));
+  made.push(dir);
   for (const [rel, content] of Object.entries(files)) {
     const full = path.join(dir, rel);
     mkdirSync(path.dirname(full), { recursive: true });
     writeFileSync(full, content);
   }
   return dir;
+}
+
+/** Delete every directory `tempTree` made (call it in `afterAll`). */
+export function removeTempTrees(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export const GOOD = `action db.query {

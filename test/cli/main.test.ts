@@ -1,8 +1,10 @@
 /** `run()` in process, with an in-memory CliIo: it never exits the process and never throws. */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { memoryIo, wantsColor } from "../../src/cli/io.js";
 import { oneLine, run, VERSION } from "../../src/cli/main.js";
-import { BAD, tempTree } from "./helpers.js";
+import { BAD, removeTempTrees, tempTree } from "./helpers.js";
+
+afterAll(removeTempTrees);
 
 describe("run", () => {
   it("returns exit codes instead of exiting, and writes through the CliIo", async () => {
