@@ -11,6 +11,7 @@ import type { IToken } from "chevrotain";
 import { type Diagnostic, diag } from "../diagnostics/diagnostic.js";
 import { type Span, span } from "../diagnostics/span.js";
 import type * as A from "./ast.js";
+import { BINARY_PRECEDENCE, NEGATE_PRECEDENCE, NOT_PRECEDENCE } from "./ast.js";
 import type * as C from "./cst.generated.js";
 import { decodeString, tokenSpan } from "./lexer.js";
 
@@ -26,11 +27,21 @@ const UNIT_MS: Readonly<Record<A.DurationUnit, number>> = {
   d: 86_400_000,
 };
 
+const COMPARE = BINARY_PRECEDENCE["=="];
+const NOT_HELP = { help: "`not` binds more loosely than comparisons and arithmetic: write `(not …)`" };
+
+/** An operator waiting on the stack of `expression()`. */
+type Pending =
+  | { kind: "prefix"; op: A.UnaryOp; prec: number; span: Span }
+  | { kind: "binary"; op: A.BinaryOp; prec: number; span: Span };
+
 type CstLike = { location?: { startOffset: number; endOffset?: number } | undefined };
 
 export class AstBuilder {
   private readonly depth = new WeakMap<A.Expr, number>();
   private depthReported = false;
+  private header: A.PolicyHeader | undefined;
+  private readonly items: A.TopItem[] = [];
 
   constructor(
     private readonly path: string,
@@ -72,30 +83,32 @@ export class AstBuilder {
   // -------------------------------------------------------------------------------------------
   // File and declarations
 
-  file(cst: C.FileCstNode | undefined, comments: readonly A.Comment[], path: string): A.FileNode {
-    let header: A.PolicyHeader | undefined;
-    const items: A.TopItem[] = [];
-    for (const top of cst?.children.topItem ?? []) {
-      const c = top.children;
-      if (c.policyHeader?.[0]) {
-        const h = this.policyHeader(c.policyHeader[0]);
-        if (!h) continue;
-        if (header) this.diagnostics.push(diag("RPL1010", h.span));
-        else header = h;
-        continue;
-      }
-      const item = this.topItem(c);
-      if (item) items.push(item);
+  /**
+   * Add one top-level item (called as the parser finishes each one). The first policy header
+   * becomes the file's header; another one is reported.
+   */
+  addTopItem(node: C.TopItemCstNode): void {
+    const c = node.children;
+    if (c.policyHeader?.[0]) {
+      const h = this.policyHeader(c.policyHeader[0]);
+      if (h && this.header) this.diagnostics.push(diag("RPL1010", h.span));
+      else if (h) this.header = h;
+      return;
     }
-    const file: A.FileNode = {
+    const item = this.topItem(c);
+    if (item) this.items.push(item);
+  }
+
+  /** The file of the items added so far. */
+  file(comments: readonly A.Comment[], path: string): A.FileNode {
+    return {
       kind: "File",
       path,
-      items,
+      items: this.items,
       comments,
       span: span(this.path, 0, this.textLength),
-      ...(header ? { header } : {}),
+      ...(this.header ? { header: this.header } : {}),
     };
-    return file;
   }
 
   private topItem(c: C.TopItemCstChildren): A.TopItem | undefined {
@@ -455,7 +468,7 @@ export class AstBuilder {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Expressions: see expressions below (kept in this class for the shared depth guard)
+  // Expressions
 
   /** Wrap a freshly built node: record its depth, or replace it when it is too deep. */
   private mk(e: A.Expr, ...children: A.Expr[]): A.Expr {
@@ -475,158 +488,109 @@ export class AstBuilder {
     return { kind: "ErrorExpr", span: at };
   }
 
+  /**
+   * A flat `operand (op operand)*` sequence to a tree, by operator precedence (an operator
+   * stack, no recursion): prefix `not` binds looser than comparisons, prefix `-` tighter than
+   * `* / %`, binary operators associate to the left, comparisons do not chain (RPL1012).
+   */
   expression(n: C.ExpressionCstNode | undefined, fallback: Span): A.Expr {
     if (!n) return this.error(span(this.path, fallback.end, fallback.end));
-    const at = this.node(n, fallback);
-    return this.chain(
-      n.children.andExpr,
-      n.children.Or,
-      (x, f) => this.andExpr(x, f),
-      () => "or",
-      at,
-    );
-  }
-
-  private andExpr(n: C.AndExprCstNode | undefined, fallback: Span): A.Expr {
-    if (!n) return this.error(fallback);
-    return this.chain(
-      n.children.notExpr,
-      n.children.And,
-      (x, f) => this.notExpr(x, f),
-      () => "and",
-      this.node(n, fallback),
-    );
-  }
-
-  private notExpr(n: C.NotExprCstNode | undefined, fallback: Span): A.Expr {
-    if (!n) return this.error(fallback);
-    let e = this.compareExpr(n.children.compareExpr?.[0], this.node(n, fallback));
-    const nots = n.children.Not ?? [];
-    for (let i = nots.length - 1; i >= 0; i--) {
-      e = this.mk({ kind: "Unary", op: "not", operand: e, span: this.cover(this.tok(nots[i]!), e.span) }, e);
-    }
-    return e;
-  }
-
-  private compareExpr(n: C.CompareExprCstNode | undefined, fallback: Span): A.Expr {
-    if (!n) return this.error(fallback);
-    const ops = n.children.compareOperator ?? [];
-    const tokens = ops.map((o) => {
-      const c = o.children;
-      const op = c.CompareOp?.[0];
-      if (op) return { op: op.image as A.BinaryOp, span: this.tok(op) };
-      const not = c.Not?.[0];
-      const inTok = c.In?.[0];
-      if (not)
-        return {
-          op: "not in" as const,
-          span: this.cover(this.tok(not), inTok ? this.tok(inTok) : undefined),
-        };
-      return { op: "in" as const, span: inTok ? this.tok(inTok) : this.node(o) };
-    });
-    for (const extra of tokens.slice(1)) this.diagnostics.push(diag("RPL1012", extra.span, [extra.op]));
-    return this.fold(
-      n.children.coalesceExpr ?? [],
-      tokens,
-      (x, f) => this.coalesceExpr(x, f),
-      this.node(n, fallback),
-    );
-  }
-
-  private coalesceExpr(n: C.CoalesceExprCstNode | undefined, fallback: Span): A.Expr {
-    if (!n) return this.error(fallback);
-    return this.chain(
-      n.children.additiveExpr,
-      n.children.Coalesce,
-      (x, f) => this.additiveExpr(x, f),
-      () => "??",
-      this.node(n, fallback),
-    );
-  }
-
-  private additiveExpr(n: C.AdditiveExprCstNode | undefined, fallback: Span): A.Expr {
-    if (!n) return this.error(fallback);
-    return this.chain(
-      n.children.multiplicativeExpr,
-      n.children.AddOp,
-      (x, f) => this.multiplicativeExpr(x, f),
-      (t) => t.image as A.BinaryOp,
-      this.node(n, fallback),
-    );
-  }
-
-  private multiplicativeExpr(n: C.MultiplicativeExprCstNode | undefined, fallback: Span): A.Expr {
-    if (!n) return this.error(fallback);
-    return this.chain(
-      n.children.unaryExpr,
-      n.children.MulOp,
-      (x, f) => this.unaryExpr(x, f),
-      (t) => t.image as A.BinaryOp,
-      this.node(n, fallback),
-    );
-  }
-
-  private unaryExpr(n: C.UnaryExprCstNode | undefined, fallback: Span): A.Expr {
-    if (!n) return this.error(fallback);
-    let e = this.postfixExpr(n.children.postfixExpr?.[0], this.node(n, fallback));
-    const minus = n.children.Minus ?? [];
-    for (let i = minus.length - 1; i >= 0; i--) {
-      e = this.mk({ kind: "Unary", op: "-", operand: e, span: this.cover(this.tok(minus[i]!), e.span) }, e);
-    }
-    return e;
-  }
-
-  /** A left-associative chain of one precedence level. */
-  private chain<N>(
-    operands: N[] | undefined,
-    ops: IToken[] | undefined,
-    build: (n: N | undefined, fallback: Span) => A.Expr,
-    opOf: (t: IToken) => A.BinaryOp,
-    at: Span,
-  ): A.Expr {
-    const tokens = (ops ?? []).map((t) => ({ op: opOf(t), span: this.tok(t) }));
-    return this.fold(operands ?? [], tokens, build, at);
-  }
-
-  private fold<N>(
-    operands: N[],
-    ops: { op: A.BinaryOp; span: Span }[],
-    build: (n: N | undefined, fallback: Span) => A.Expr,
-    at: Span,
-  ): A.Expr {
-    let left = build(operands[0], at);
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i]!;
-      const right = build(operands[i + 1], span(this.path, op.span.end, op.span.end));
-      left = this.mk(
-        { kind: "Binary", op: op.op, left, right, opSpan: op.span, span: this.cover(left.span, right.span) },
+    const operands = n.children.operand ?? [];
+    const ops = (n.children.binaryOp ?? []).map((o) => this.binaryOp(o));
+    const values: A.Expr[] = [];
+    const stack: Pending[] = [];
+    const reduced = new WeakSet<A.Expr>(); // comparisons built here (not from parentheses)
+    const reduce = (): void => {
+      const top = stack.pop()!;
+      const right = values.pop()!;
+      if (top.kind === "prefix") {
+        values.push(
+          this.mk(
+            { kind: "Unary", op: top.op, operand: right, span: this.cover(top.span, right.span) },
+            right,
+          ),
+        );
+        return;
+      }
+      const left = values.pop()!;
+      const cmp = BINARY_PRECEDENCE[top.op] === COMPARE;
+      if (cmp && left.kind === "Binary" && reduced.has(left)) {
+        this.diagnostics.push(diag("RPL1012", top.span, [top.op]));
+      }
+      const e = this.mk(
+        {
+          kind: "Binary",
+          op: top.op,
+          left,
+          right,
+          opSpan: top.span,
+          span: this.cover(left.span, right.span),
+        },
         left,
         right,
       );
+      if (cmp) reduced.add(e);
+      values.push(e);
+    };
+    for (let i = 0; i <= ops.length; i++) {
+      const before = ops[i - 1];
+      const at = before ? span(this.path, before.span.end, before.span.end) : this.node(n, fallback);
+      const operand = operands[i];
+      for (const p of operand?.children.PrefixOp ?? []) {
+        const op = p.image === "not" ? "not" : "-";
+        // `not` is looser than comparisons: `a == not b` and `- not b` need parentheses.
+        const prev = stack[stack.length - 1];
+        const misplaced =
+          op === "not" &&
+          ((before && BINARY_PRECEDENCE[before.op] > NOT_PRECEDENCE) ||
+            (prev?.kind === "prefix" && prev.op === "-"));
+        if (misplaced)
+          this.diagnostics.push(diag("RPL1003", this.tok(p), ["an expression", "`not`"], NOT_HELP));
+        stack.push({
+          kind: "prefix",
+          op,
+          prec: op === "not" ? NOT_PRECEDENCE : NEGATE_PRECEDENCE,
+          span: this.tok(p),
+        });
+      }
+      values.push(this.postfix(operand?.children.postfix?.[0], operand ? this.node(operand, at) : at));
+      const next = ops[i];
+      if (!next) break;
+      const prec = BINARY_PRECEDENCE[next.op];
+      while (stack.length > 0 && stack[stack.length - 1]!.prec >= prec) reduce();
+      stack.push({ kind: "binary", op: next.op, prec, span: next.span });
     }
-    return left;
+    while (stack.length > 0) reduce();
+    return values[0] ?? this.error(fallback);
   }
 
-  private postfixExpr(n: C.PostfixExprCstNode | undefined, fallback: Span): A.Expr {
+  private binaryOp(n: C.BinaryOpCstNode): { op: A.BinaryOp; span: Span } {
+    const c = n.children;
+    const not = c.Not?.[0];
+    const inTok = c.In?.[0];
+    if (not) return { op: "not in", span: this.cover(this.tok(not), inTok ? this.tok(inTok) : undefined) };
+    if (inTok) return { op: "in", span: this.tok(inTok) };
+    const t = c.Or?.[0] ?? c.And?.[0] ?? c.CompareOp?.[0] ?? c.Coalesce?.[0] ?? c.AddOp?.[0] ?? c.MulOp?.[0];
+    if (!t) return { op: "or", span: this.node(n) }; // INVARIANT: the grammar consumed one of these
+    return { op: t.image as A.BinaryOp, span: this.tok(t) };
+  }
+
+  private postfix(n: C.PostfixCstNode | undefined, fallback: Span): A.Expr {
     if (!n) return this.error(fallback);
-    let e = this.primary(n.children.primary?.[0], this.node(n, fallback));
+    let e = this.primary(n.children, this.node(n, fallback));
     for (const s of n.children.suffix ?? []) {
       const c = s.children;
-      const end = this.node(s, span(this.path, e.span.end, e.span.end));
-      const whole = this.cover(e.span, end);
-      if (c.memberSuffix?.[0]) {
-        const prop = c.memberSuffix[0].children.AnyName?.[0];
-        if (!prop || prop.isInsertedInRecovery) {
-          e = this.mk({ kind: "ErrorExpr", span: whole });
-          continue;
-        }
-        e = this.mk({ kind: "Member", object: e, property: this.name(prop), span: whole }, e);
-      } else if (c.indexSuffix?.[0]) {
-        const ix = c.indexSuffix[0];
-        const index = this.expression(ix.children.expression?.[0], this.node(ix, end));
+      const whole = this.cover(e.span, this.node(s, span(this.path, e.span.end, e.span.end)));
+      if (c.Dot) {
+        const prop = real(c.AnyName?.[0]);
+        e = prop
+          ? this.mk({ kind: "Member", object: e, property: this.name(prop), span: whole }, e)
+          : this.error(whole);
+      } else if (c.LBracket) {
+        const index = this.expression(c.expression?.[0], whole);
         e = this.mk({ kind: "Index", object: e, index, span: whole }, e, index);
-      } else if (c.callSuffix?.[0]) {
-        const args = (c.callSuffix[0].children.argument ?? []).map((a) => this.argument(a, end));
+      } else if (c.LParen) {
+        const args = (c.argument ?? []).map((a) => this.argument(a, whole));
         e = this.mk({ kind: "Call", callee: e, args, span: whole }, e, ...args);
       }
     }
@@ -636,32 +600,32 @@ export class AstBuilder {
   private argument(n: C.ArgumentCstNode, fallback: Span): A.Expr {
     const lam = n.children.lambda?.[0];
     if (!lam) return this.expression(n.children.expression?.[0], this.node(n, fallback));
-    const params = (lam.children.Identifier ?? []).map((t) => this.name(t));
-    const body = this.expression(lam.children.expression?.[0], this.node(lam, fallback));
-    return this.mk({ kind: "Lambda", params, body, span: this.node(lam, fallback) }, body);
+    const params = (lam.children.Identifier ?? [])
+      .filter((t) => !t.isInsertedInRecovery)
+      .map((t) => this.name(t));
+    const at = this.node(lam, fallback);
+    const body = this.expression(lam.children.expression?.[0], at);
+    return this.mk({ kind: "Lambda", params, body, span: at }, body);
   }
 
-  private primary(n: C.PrimaryCstNode | undefined, fallback: Span): A.Expr {
-    if (!n) return this.error(fallback);
-    const c = n.children;
-    const at = this.node(n, fallback);
+  private primary(c: C.PostfixCstChildren, at: Span): A.Expr {
     const str = c.StringLiteral?.[0];
     if (str) return this.string(str);
     const num = c.NumberLiteral?.[0];
     if (num) return this.number(num);
     const dur = c.DurationLiteral?.[0];
     if (dur) return this.duration(dur) ?? this.error(this.tok(dur));
-    if (c.True?.[0]) return { kind: "Bool", value: true, span: at };
-    if (c.False?.[0]) return { kind: "Bool", value: false, span: at };
-    const id = c.Identifier?.[0] ?? c.Context?.[0] ?? c.Action?.[0];
-    if (id)
-      return id.isInsertedInRecovery ? this.error(at) : { kind: "Identifier", name: id.image, span: at };
-    if (c.listLiteral?.[0]) {
-      const items = (c.listLiteral[0].children.expression ?? []).map((x) => this.expression(x, at));
-      return this.mk({ kind: "List", items, span: at }, ...items);
+    const bool = c.True?.[0] ?? c.False?.[0];
+    if (bool) return { kind: "Bool", value: bool.image === "true", span: this.tok(bool) };
+    const id = real(c.Identifier?.[0] ?? c.Context?.[0] ?? c.Action?.[0]);
+    if (id) return { kind: "Identifier", name: id.image, span: this.tok(id) };
+    const list = c.listLiteral?.[0];
+    if (list) {
+      const items = (list.children.expression ?? []).map((x) => this.expression(x, this.node(list, at)));
+      return this.mk({ kind: "List", items, span: this.node(list, at) }, ...items);
     }
     if (c.objectLiteral?.[0]) return this.objectLiteral(c.objectLiteral[0]);
-    if (c.parenExpr?.[0]) return this.expression(c.parenExpr[0].children.expression?.[0], at);
+    if (c.LParen) return this.expression(c.expression?.[0], this.tok(c.LParen[0]!));
     return this.error(at);
   }
 

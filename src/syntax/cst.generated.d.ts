@@ -362,98 +362,55 @@ export interface ExpressionCstNode extends CstNode {
 }
 
 export type ExpressionCstChildren = {
-  andExpr: (AndExprCstNode)[];
+  operand: (OperandCstNode)[];
+  binaryOp?: BinaryOpCstNode[];
+};
+
+export interface BinaryOpCstNode extends CstNode {
+  name: "binaryOp";
+  children: BinaryOpCstChildren;
+}
+
+export type BinaryOpCstChildren = {
   Or?: IToken[];
-};
-
-export interface AndExprCstNode extends CstNode {
-  name: "andExpr";
-  children: AndExprCstChildren;
-}
-
-export type AndExprCstChildren = {
-  notExpr: (NotExprCstNode)[];
   And?: IToken[];
-};
-
-export interface NotExprCstNode extends CstNode {
-  name: "notExpr";
-  children: NotExprCstChildren;
-}
-
-export type NotExprCstChildren = {
-  Not?: IToken[];
-  compareExpr: CompareExprCstNode[];
-};
-
-export interface CompareExprCstNode extends CstNode {
-  name: "compareExpr";
-  children: CompareExprCstChildren;
-}
-
-export type CompareExprCstChildren = {
-  coalesceExpr: (CoalesceExprCstNode)[];
-  compareOperator?: CompareOperatorCstNode[];
-};
-
-export interface CompareOperatorCstNode extends CstNode {
-  name: "compareOperator";
-  children: CompareOperatorCstChildren;
-}
-
-export type CompareOperatorCstChildren = {
   CompareOp?: IToken[];
   In?: (IToken)[];
   Not?: IToken[];
-};
-
-export interface CoalesceExprCstNode extends CstNode {
-  name: "coalesceExpr";
-  children: CoalesceExprCstChildren;
-}
-
-export type CoalesceExprCstChildren = {
-  additiveExpr: (AdditiveExprCstNode)[];
   Coalesce?: IToken[];
-};
-
-export interface AdditiveExprCstNode extends CstNode {
-  name: "additiveExpr";
-  children: AdditiveExprCstChildren;
-}
-
-export type AdditiveExprCstChildren = {
-  multiplicativeExpr: (MultiplicativeExprCstNode)[];
   AddOp?: IToken[];
-};
-
-export interface MultiplicativeExprCstNode extends CstNode {
-  name: "multiplicativeExpr";
-  children: MultiplicativeExprCstChildren;
-}
-
-export type MultiplicativeExprCstChildren = {
-  unaryExpr: (UnaryExprCstNode)[];
   MulOp?: IToken[];
 };
 
-export interface UnaryExprCstNode extends CstNode {
-  name: "unaryExpr";
-  children: UnaryExprCstChildren;
+export interface OperandCstNode extends CstNode {
+  name: "operand";
+  children: OperandCstChildren;
 }
 
-export type UnaryExprCstChildren = {
-  Minus?: IToken[];
-  postfixExpr: PostfixExprCstNode[];
+export type OperandCstChildren = {
+  PrefixOp?: IToken[];
+  postfix: PostfixCstNode[];
 };
 
-export interface PostfixExprCstNode extends CstNode {
-  name: "postfixExpr";
-  children: PostfixExprCstChildren;
+export interface PostfixCstNode extends CstNode {
+  name: "postfix";
+  children: PostfixCstChildren;
 }
 
-export type PostfixExprCstChildren = {
-  primary: PrimaryCstNode[];
+export type PostfixCstChildren = {
+  StringLiteral?: IToken[];
+  NumberLiteral?: IToken[];
+  DurationLiteral?: IToken[];
+  True?: IToken[];
+  False?: IToken[];
+  Identifier?: IToken[];
+  Context?: IToken[];
+  Action?: IToken[];
+  listLiteral?: ListLiteralCstNode[];
+  objectLiteral?: ObjectLiteralCstNode[];
+  LParen?: IToken[];
+  expression?: ExpressionCstNode[];
+  RParen?: IToken[];
   suffix?: SuffixCstNode[];
 };
 
@@ -463,42 +420,15 @@ export interface SuffixCstNode extends CstNode {
 }
 
 export type SuffixCstChildren = {
-  memberSuffix?: MemberSuffixCstNode[];
-  indexSuffix?: IndexSuffixCstNode[];
-  callSuffix?: CallSuffixCstNode[];
-};
-
-export interface MemberSuffixCstNode extends CstNode {
-  name: "memberSuffix";
-  children: MemberSuffixCstChildren;
-}
-
-export type MemberSuffixCstChildren = {
-  Dot: IToken[];
-  AnyName: IToken[];
-};
-
-export interface IndexSuffixCstNode extends CstNode {
-  name: "indexSuffix";
-  children: IndexSuffixCstChildren;
-}
-
-export type IndexSuffixCstChildren = {
-  LBracket: IToken[];
-  expression: ExpressionCstNode[];
-  RBracket: IToken[];
-};
-
-export interface CallSuffixCstNode extends CstNode {
-  name: "callSuffix";
-  children: CallSuffixCstChildren;
-}
-
-export type CallSuffixCstChildren = {
-  LParen: IToken[];
+  Dot?: IToken[];
+  AnyName?: IToken[];
+  LBracket?: IToken[];
+  expression?: ExpressionCstNode[];
+  RBracket?: IToken[];
+  LParen?: IToken[];
   argument?: (ArgumentCstNode)[];
   Comma?: (IToken)[];
-  RParen: IToken[];
+  RParen?: IToken[];
 };
 
 export interface ArgumentCstNode extends CstNode {
@@ -523,36 +453,6 @@ export type LambdaCstChildren = {
   RParen?: IToken[];
   Arrow: IToken[];
   expression: ExpressionCstNode[];
-};
-
-export interface PrimaryCstNode extends CstNode {
-  name: "primary";
-  children: PrimaryCstChildren;
-}
-
-export type PrimaryCstChildren = {
-  StringLiteral?: IToken[];
-  NumberLiteral?: IToken[];
-  DurationLiteral?: IToken[];
-  True?: IToken[];
-  False?: IToken[];
-  Identifier?: IToken[];
-  Context?: IToken[];
-  Action?: IToken[];
-  listLiteral?: ListLiteralCstNode[];
-  objectLiteral?: ObjectLiteralCstNode[];
-  parenExpr?: ParenExprCstNode[];
-};
-
-export interface ParenExprCstNode extends CstNode {
-  name: "parenExpr";
-  children: ParenExprCstChildren;
-}
-
-export type ParenExprCstChildren = {
-  LParen: IToken[];
-  expression: ExpressionCstNode[];
-  RParen: IToken[];
 };
 
 export interface ListLiteralCstNode extends CstNode {
@@ -619,23 +519,12 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   objectType(children: ObjectTypeCstChildren, param?: IN): OUT;
   fieldType(children: FieldTypeCstChildren, param?: IN): OUT;
   expression(children: ExpressionCstChildren, param?: IN): OUT;
-  andExpr(children: AndExprCstChildren, param?: IN): OUT;
-  notExpr(children: NotExprCstChildren, param?: IN): OUT;
-  compareExpr(children: CompareExprCstChildren, param?: IN): OUT;
-  compareOperator(children: CompareOperatorCstChildren, param?: IN): OUT;
-  coalesceExpr(children: CoalesceExprCstChildren, param?: IN): OUT;
-  additiveExpr(children: AdditiveExprCstChildren, param?: IN): OUT;
-  multiplicativeExpr(children: MultiplicativeExprCstChildren, param?: IN): OUT;
-  unaryExpr(children: UnaryExprCstChildren, param?: IN): OUT;
-  postfixExpr(children: PostfixExprCstChildren, param?: IN): OUT;
+  binaryOp(children: BinaryOpCstChildren, param?: IN): OUT;
+  operand(children: OperandCstChildren, param?: IN): OUT;
+  postfix(children: PostfixCstChildren, param?: IN): OUT;
   suffix(children: SuffixCstChildren, param?: IN): OUT;
-  memberSuffix(children: MemberSuffixCstChildren, param?: IN): OUT;
-  indexSuffix(children: IndexSuffixCstChildren, param?: IN): OUT;
-  callSuffix(children: CallSuffixCstChildren, param?: IN): OUT;
   argument(children: ArgumentCstChildren, param?: IN): OUT;
   lambda(children: LambdaCstChildren, param?: IN): OUT;
-  primary(children: PrimaryCstChildren, param?: IN): OUT;
-  parenExpr(children: ParenExprCstChildren, param?: IN): OUT;
   listLiteral(children: ListLiteralCstChildren, param?: IN): OUT;
   objectLiteral(children: ObjectLiteralCstChildren, param?: IN): OUT;
   objectEntry(children: ObjectEntryCstChildren, param?: IN): OUT;

@@ -17,7 +17,7 @@ import { type Diagnostic, diag, normalize, type Result } from "../diagnostics/di
 import type { SourceFile } from "../diagnostics/source.js";
 import { type Span, span } from "../diagnostics/span.js";
 import type { Expr, FileNode } from "./ast.js";
-import type { ExpressionCstNode, FileCstNode } from "./cst.generated.js";
+import type { ExpressionCstNode, TopItemCstNode } from "./cst.generated.js";
 import { AstBuilder } from "./cst-to-ast.js";
 import { lex, showChars, tokenSpan } from "./lexer.js";
 import { RplcParser } from "./parser.js";
@@ -107,8 +107,13 @@ function found(tok: IToken): string {
 }
 
 function payload(expected: readonly TokenType[], actual: IToken): string {
+  errorCount++;
   return JSON.stringify({ expected: describe(expected), found: found(actual) });
 }
+
+/** Parser errors stop being collected after this many: the rest of the input is skipped. */
+export const MAX_PARSE_ERRORS = 200;
+let errorCount = 0;
 
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, ruleName }) {
@@ -133,7 +138,7 @@ const messages: IParserErrorMessageProvider = {
 };
 
 /** The one parser of this process. */
-const parser = new RplcParser(messages);
+const parser = new RplcParser(messages, () => errorCount >= MAX_PARSE_ERRORS);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -156,15 +161,22 @@ export function parse(source: SourceFile): Result<FileNode> {
         diagnostics: normalize([...lexed.diagnostics, d]),
       };
     }
+    errorCount = 0;
     parser.input = lexed.tokens;
-    const cst = parser.file() as FileCstNode;
-    const diagnostics: Diagnostic[] = [
+    const astDiagnostics: Diagnostic[] = [];
+    const builder = new AstBuilder(file, source.text.length, astDiagnostics);
+    parser.onTopItem = (item) => {
+      builder.addTopItem(item as TopItemCstNode);
+      // The item's AST is built: drop its concrete tree now rather than at the end of the file.
+      for (const key of Object.keys(item.children)) delete item.children[key];
+    };
+    parser.file();
+    const diagnostics = [
       ...lexed.diagnostics,
       ...parserDiagnostics(parser.errors, lexed.tokens, source),
+      ...astDiagnostics,
     ];
-    const builder = new AstBuilder(file, source.text.length, diagnostics);
-    const value = builder.file(cst, lexed.comments, file);
-    return { value, diagnostics: normalize(diagnostics) };
+    return { value: builder.file(lexed.comments, file), diagnostics: normalize(diagnostics) };
   } catch (e) {
     // INVARIANT: the depth pre-scan keeps recursion bounded; a stack overflow here is a bug,
     // but it must still not escape as an exception from parse().
@@ -174,6 +186,7 @@ export function parse(source: SourceFile): Result<FileNode> {
     throw e;
   } finally {
     parser.input = [];
+    parser.onTopItem = undefined;
   }
 }
 
@@ -187,6 +200,7 @@ export function parseExpression(source: SourceFile): Result<Expr> {
       const d = diag("RPL1007", tokenSpan(file, deep), [String(MAX_NESTING)]);
       return { value: { kind: "ErrorExpr", span: whole }, diagnostics: normalize([...lexed.diagnostics, d]) };
     }
+    errorCount = 0;
     parser.input = lexed.tokens;
     const cst = parser.expression() as ExpressionCstNode | undefined;
     const diagnostics: Diagnostic[] = [

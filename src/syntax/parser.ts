@@ -8,15 +8,22 @@
  * (settings, object types, object literals) are separated by commas and/or line breaks (the
  * comma is optional); list items and arguments need commas.
  *
- * Repetitions of one precedence level are loops (`MANY`), never recursion, so a long chain
- * `a + b + … + z` costs no stack; only brackets recurse, and `parse.ts` refuses input that
- * nests them deeper than 256 levels before the parser runs.
+ * Expressions are flat (see below), so a long chain `a + b + … + z` costs no stack; only
+ * brackets recurse, and `parse.ts` refuses input that nests them deeper than 256 levels before
+ * the parser runs.
  */
-import { CstParser, type IParserErrorMessageProvider, type IToken } from "chevrotain";
+import { type CstNode, CstParser, type IParserErrorMessageProvider, type IToken } from "chevrotain";
 import * as T from "./tokens.js";
 
 export class RplcParser extends CstParser {
-  constructor(errorMessageProvider?: IParserErrorMessageProvider) {
+  /**
+   * @param stop answers true once the parser has reported enough errors: the loops over items
+   *   then end, recovery skips the rest of the input, and a file of garbage costs linear time.
+   */
+  constructor(
+    errorMessageProvider?: IParserErrorMessageProvider,
+    private readonly stop: () => boolean = () => false,
+  ) {
     super(T.allTokens, {
       recoveryEnabled: true,
       maxLookahead: 3,
@@ -26,29 +33,50 @@ export class RplcParser extends CstParser {
     this.performSelfAnalysis();
   }
 
+  /**
+   * Called with each top-level item as soon as it is parsed, so the caller can build its AST
+   * and release its CST: a 10 MB file never holds the whole concrete tree in memory.
+   */
+  onTopItem: ((item: CstNode) => void) | undefined;
+
+  /**
+   * Alternatives of each OR, built once: an array literal in a rule body would be rebuilt on
+   * every call (the performance advice of Chevrotain's own guide).
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: alternatives of differently typed ORs share one cache
+  private readonly alts: Record<string, any> = {};
+
   // -------------------------------------------------------------------------------------------
   // File and declarations
 
   file = this.RULE("file", () => {
-    this.MANY(() => this.SUBRULE(this.topItem));
+    this.MANY({
+      GATE: this.more,
+      DEF: () => {
+        const item = this.SUBRULE(this.topItem);
+        if (!this.RECORDING_PHASE) this.onTopItem?.(item);
+      },
+    });
   });
 
   topItem = this.RULE("topItem", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.policyHeader) },
-      { ALT: () => this.SUBRULE(this.includeDecl) },
-      { ALT: () => this.SUBRULE(this.settingsDecl) },
-      { ALT: () => this.SUBRULE(this.contextDecl) },
-      { ALT: () => this.SUBRULE(this.actionDecl) },
-      { ALT: () => this.SUBRULE(this.letDecl) },
-      { ALT: () => this.SUBRULE(this.defDecl) },
-      { ALT: () => this.SUBRULE(this.paramDecl) },
-      { ALT: () => this.SUBRULE(this.onBlock) },
-      { ALT: () => this.SUBRULE(this.ruleDecl) },
-      { ALT: () => this.SUBRULE(this.riskDecl) },
-      { ALT: () => this.SUBRULE(this.testDecl) },
-      { ALT: () => this.SUBRULE(this.propertyDecl) },
-    ]);
+    this.OR(
+      (this.alts.topItem ??= [
+        { ALT: () => this.SUBRULE(this.policyHeader) },
+        { ALT: () => this.SUBRULE(this.includeDecl) },
+        { ALT: () => this.SUBRULE(this.settingsDecl) },
+        { ALT: () => this.SUBRULE(this.contextDecl) },
+        { ALT: () => this.SUBRULE(this.actionDecl) },
+        { ALT: () => this.SUBRULE(this.letDecl) },
+        { ALT: () => this.SUBRULE(this.defDecl) },
+        { ALT: () => this.SUBRULE(this.paramDecl) },
+        { ALT: () => this.SUBRULE(this.onBlock) },
+        { ALT: () => this.SUBRULE(this.ruleDecl) },
+        { ALT: () => this.SUBRULE(this.riskDecl) },
+        { ALT: () => this.SUBRULE(this.testDecl) },
+        { ALT: () => this.SUBRULE(this.propertyDecl) },
+      ]),
+    );
   });
 
   policyHeader = this.RULE("policyHeader", () => {
@@ -78,9 +106,12 @@ export class RplcParser extends CstParser {
   settingsDecl = this.RULE("settingsDecl", () => {
     this.CONSUME(T.Settings);
     this.CONSUME(T.LBrace);
-    this.MANY(() => {
-      this.SUBRULE(this.settingEntry);
-      this.OPTION(() => this.CONSUME(T.Comma));
+    this.MANY({
+      GATE: this.more,
+      DEF: () => {
+        this.SUBRULE(this.settingEntry);
+        this.OPTION(() => this.CONSUME(T.Comma));
+      },
     });
     this.CONSUME(T.RBrace);
   });
@@ -89,11 +120,13 @@ export class RplcParser extends CstParser {
     this.CONSUME(T.AnyName);
     this.CONSUME(T.Colon);
     // `default: allow` and `on_error: block`: the effect keywords are values here.
-    this.OR([
-      { ALT: () => this.CONSUME(T.Allow) },
-      { ALT: () => this.CONSUME(T.Block) },
-      { ALT: () => this.SUBRULE(this.expression) },
-    ]);
+    this.OR(
+      (this.alts.settingEntry ??= [
+        { ALT: () => this.CONSUME(T.Allow) },
+        { ALT: () => this.CONSUME(T.Block) },
+        { ALT: () => this.SUBRULE(this.expression) },
+      ]),
+    );
   });
 
   contextDecl = this.RULE("contextDecl", () => {
@@ -104,15 +137,17 @@ export class RplcParser extends CstParser {
   actionDecl = this.RULE("actionDecl", () => {
     this.CONSUME(T.Action);
     this.SUBRULE(this.qualifiedName);
-    this.OR([
-      { ALT: () => this.SUBRULE(this.objectType) },
-      {
-        ALT: () => {
-          this.CONSUME(T.From);
-          this.CONSUME(T.StringLiteral);
+    this.OR(
+      (this.alts.actionDecl ??= [
+        { ALT: () => this.SUBRULE(this.objectType) },
+        {
+          ALT: () => {
+            this.CONSUME(T.From);
+            this.CONSUME(T.StringLiteral);
+          },
         },
-      },
-    ]);
+      ]),
+    );
   });
 
   letDecl = this.RULE("letDecl", () => {
@@ -156,18 +191,20 @@ export class RplcParser extends CstParser {
     this.CONSUME(T.On);
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.qualifiedName) });
     this.CONSUME(T.LBrace);
-    this.MANY(() => this.SUBRULE(this.onItem));
+    this.MANY({ GATE: this.more, DEF: () => this.SUBRULE(this.onItem) });
     this.CONSUME(T.RBrace);
   });
 
   onItem = this.RULE("onItem", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.letDecl) },
-      { ALT: () => this.SUBRULE(this.ruleDecl) },
-      { ALT: () => this.SUBRULE(this.riskDecl) },
-      { ALT: () => this.SUBRULE(this.labelDecl) },
-      { ALT: () => this.SUBRULE(this.redactDecl) },
-    ]);
+    this.OR(
+      (this.alts.onItem ??= [
+        { ALT: () => this.SUBRULE(this.letDecl) },
+        { ALT: () => this.SUBRULE(this.ruleDecl) },
+        { ALT: () => this.SUBRULE(this.riskDecl) },
+        { ALT: () => this.SUBRULE(this.labelDecl) },
+        { ALT: () => this.SUBRULE(this.redactDecl) },
+      ]),
+    );
   });
 
   labelDecl = this.RULE("labelDecl", () => {
@@ -185,58 +222,67 @@ export class RplcParser extends CstParser {
     this.CONSUME(T.AnyName);
     this.MANY(() => {
       this.CONSUME(T.Dot);
-      this.OR([{ ALT: () => this.CONSUME2(T.AnyName) }, { ALT: () => this.CONSUME(T.Star) }]);
+      this.OR(
+        (this.alts.qualifiedName ??= [
+          { ALT: () => this.CONSUME2(T.AnyName) },
+          { ALT: () => this.CONSUME(T.Star) },
+        ]),
+      );
     });
   });
 
   ruleDecl = this.RULE("ruleDecl", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Allow) },
-      { ALT: () => this.CONSUME(T.Block) },
-      {
-        ALT: () => {
-          this.CONSUME(T.Require);
-          this.CONSUME(T.Approval);
+    this.OR(
+      (this.alts.ruleDecl ??= [
+        { ALT: () => this.CONSUME(T.Allow) },
+        { ALT: () => this.CONSUME(T.Block) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Require);
+            this.CONSUME(T.Approval);
+          },
         },
-      },
-    ]);
+      ]),
+    );
     this.CONSUME(T.Identifier);
-    this.MANY(() => this.SUBRULE(this.ruleClause));
+    this.MANY({ GATE: this.more, DEF: () => this.SUBRULE(this.ruleClause) });
   });
 
   ruleClause = this.RULE("ruleClause", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.When);
-          this.SUBRULE(this.expression);
+    this.OR(
+      (this.alts.ruleClause ??= [
+        {
+          ALT: () => {
+            this.CONSUME(T.When);
+            this.SUBRULE(this.expression);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Unless);
-          this.SUBRULE2(this.expression);
+        {
+          ALT: () => {
+            this.CONSUME(T.Unless);
+            this.SUBRULE2(this.expression);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Reason);
-          this.SUBRULE3(this.expression);
+        {
+          ALT: () => {
+            this.CONSUME(T.Reason);
+            this.SUBRULE3(this.expression);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Approvers);
-          this.SUBRULE4(this.expression);
+        {
+          ALT: () => {
+            this.CONSUME(T.Approvers);
+            this.SUBRULE4(this.expression);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Timeout);
-          this.CONSUME(T.DurationLiteral);
+        {
+          ALT: () => {
+            this.CONSUME(T.Timeout);
+            this.CONSUME(T.DurationLiteral);
+          },
         },
-      },
-    ]);
+      ]),
+    );
   });
 
   riskDecl = this.RULE("riskDecl", () => {
@@ -258,7 +304,7 @@ export class RplcParser extends CstParser {
     this.CONSUME(T.LBrace);
     this.CONSUME(T.Request);
     this.SUBRULE(this.objectLiteral);
-    this.MANY(() => this.SUBRULE(this.expectation));
+    this.MANY({ GATE: this.more, DEF: () => this.SUBRULE(this.expectation) });
     this.CONSUME(T.RBrace);
   });
 
@@ -272,7 +318,7 @@ export class RplcParser extends CstParser {
       this.CONSUME(T.Where);
       this.SUBRULE(this.expression);
     });
-    this.MANY(() => this.SUBRULE(this.expectation));
+    this.MANY({ GATE: this.more, DEF: () => this.SUBRULE(this.expectation) });
     this.OPTION2(() => {
       this.CONSUME(T.Runs);
       this.CONSUME(T.NumberLiteral);
@@ -282,238 +328,222 @@ export class RplcParser extends CstParser {
 
   expectation = this.RULE("expectation", () => {
     this.CONSUME(T.Expect);
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Score);
-          this.CONSUME(T.CompareOp);
-          this.CONSUME(T.NumberLiteral);
+    this.OR(
+      (this.alts.expectation ??= [
+        {
+          ALT: () => {
+            this.CONSUME(T.Score);
+            this.CONSUME(T.CompareOp);
+            this.CONSUME(T.NumberLiteral);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.OPTION(() => this.CONSUME(T.Not));
-          this.OR2([
-            { ALT: () => this.CONSUME(T.Allow) },
-            { ALT: () => this.CONSUME(T.Block) },
-            {
-              ALT: () => {
-                this.CONSUME(T.Require);
-                this.CONSUME(T.Approval);
-              },
-            },
-            {
-              ALT: () => {
-                this.CONSUME(T.RuleWord);
-                this.CONSUME(T.Identifier);
-              },
-            },
-          ]);
+        {
+          ALT: () => {
+            this.OPTION(() => this.CONSUME(T.Not));
+            this.OR2(
+              (this.alts.expectation2 ??= [
+                { ALT: () => this.CONSUME(T.Allow) },
+                { ALT: () => this.CONSUME(T.Block) },
+                {
+                  ALT: () => {
+                    this.CONSUME(T.Require);
+                    this.CONSUME(T.Approval);
+                  },
+                },
+                {
+                  ALT: () => {
+                    this.CONSUME(T.RuleWord);
+                    this.CONSUME(T.Identifier);
+                  },
+                },
+              ]),
+            );
+          },
         },
-      },
-    ]);
+      ]),
+    );
   });
 
   // -------------------------------------------------------------------------------------------
   // Types
 
   typeExpr = this.RULE("typeExpr", () => {
-    this.OR([
-      {
-        ALT: () => this.AT_LEAST_ONE_SEP({ SEP: T.Pipe, DEF: () => this.CONSUME(T.StringLiteral) }),
-      },
-      { ALT: () => this.SUBRULE(this.objectType) },
-      {
-        ALT: () => {
-          this.CONSUME(T.Identifier);
-          this.OPTION(() => {
-            this.CONSUME(T.Less);
-            this.SUBRULE(this.typeExpr);
-            this.CONSUME(T.Greater);
-          });
+    this.OR(
+      (this.alts.typeExpr ??= [
+        {
+          ALT: () => this.AT_LEAST_ONE_SEP({ SEP: T.Pipe, DEF: () => this.CONSUME(T.StringLiteral) }),
         },
-      },
-    ]);
+        { ALT: () => this.SUBRULE(this.objectType) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Identifier);
+            this.OPTION(() => {
+              this.CONSUME(T.Less);
+              this.SUBRULE(this.typeExpr);
+              this.CONSUME(T.Greater);
+            });
+          },
+        },
+      ]),
+    );
   });
 
   objectType = this.RULE("objectType", () => {
     this.CONSUME(T.LBrace);
-    this.MANY(() => {
-      this.SUBRULE(this.fieldType);
-      this.OPTION(() => this.CONSUME(T.Comma));
+    this.MANY({
+      GATE: this.more,
+      DEF: () => {
+        this.SUBRULE(this.fieldType);
+        this.OPTION(() => this.CONSUME(T.Comma));
+      },
     });
     this.CONSUME(T.RBrace);
   });
 
   fieldType = this.RULE("fieldType", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.AnyName) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+    this.OR(
+      (this.alts.fieldType ??= [
+        { ALT: () => this.CONSUME(T.AnyName) },
+        { ALT: () => this.CONSUME(T.StringLiteral) },
+      ]),
+    );
     this.OPTION(() => this.CONSUME(T.Question));
     this.CONSUME(T.Colon);
     this.SUBRULE(this.typeExpr);
   });
 
   // -------------------------------------------------------------------------------------------
-  // Expressions (§6), loosest first
+  // Expressions (§6)
+  //
+  // One flat rule per expression: operands (each with its prefix operators) separated by binary
+  // operators; cst-to-ast applies the precedence of §6 with an operator stack. Flat on purpose:
+  // the nesting of `(((…)))` costs three rule invocations per level instead of a dozen, so 256
+  // levels fit in a cold stack, and a long chain costs no stack at all.
 
   expression = this.RULE("expression", () => {
-    this.SUBRULE(this.andExpr);
+    this.SUBRULE(this.operand);
     this.MANY(() => {
-      this.CONSUME(T.Or);
-      this.SUBRULE2(this.andExpr);
+      this.SUBRULE(this.binaryOp);
+      this.SUBRULE2(this.operand);
     });
   });
 
-  andExpr = this.RULE("andExpr", () => {
-    this.SUBRULE(this.notExpr);
-    this.MANY(() => {
-      this.CONSUME(T.And);
-      this.SUBRULE2(this.notExpr);
-    });
-  });
-
-  /** Prefix `not`, as a loop: `not not x` costs no recursion. */
-  notExpr = this.RULE("notExpr", () => {
-    this.MANY(() => this.CONSUME(T.Not));
-    this.SUBRULE(this.compareExpr);
-  });
-
-  /** Comparisons do not chain: `a < b < c` parses, and cst-to-ast reports it. */
-  compareExpr = this.RULE("compareExpr", () => {
-    this.SUBRULE(this.coalesceExpr);
-    this.MANY(() => {
-      this.SUBRULE(this.compareOperator);
-      this.SUBRULE2(this.coalesceExpr);
-    });
-  });
-
-  compareOperator = this.RULE("compareOperator", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.CompareOp) },
-      { ALT: () => this.CONSUME(T.In) },
-      {
-        ALT: () => {
-          this.CONSUME(T.Not);
-          this.CONSUME2(T.In);
+  binaryOp = this.RULE("binaryOp", () => {
+    this.OR(
+      (this.alts.binaryOp ??= [
+        { ALT: () => this.CONSUME(T.Or) },
+        { ALT: () => this.CONSUME(T.And) },
+        { ALT: () => this.CONSUME(T.CompareOp) },
+        { ALT: () => this.CONSUME(T.In) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Not);
+            this.CONSUME2(T.In);
+          },
         },
-      },
-    ]);
+        { ALT: () => this.CONSUME(T.Coalesce) },
+        { ALT: () => this.CONSUME(T.AddOp) },
+        { ALT: () => this.CONSUME(T.MulOp) },
+      ]),
+    );
   });
 
-  coalesceExpr = this.RULE("coalesceExpr", () => {
-    this.SUBRULE(this.additiveExpr);
-    this.MANY(() => {
-      this.CONSUME(T.Coalesce);
-      this.SUBRULE2(this.additiveExpr);
-    });
+  /** Prefix operators (`not`, `-`) in source order, then a postfix expression. */
+  operand = this.RULE("operand", () => {
+    this.MANY(() => this.CONSUME(T.PrefixOp));
+    this.SUBRULE(this.postfix);
   });
 
-  additiveExpr = this.RULE("additiveExpr", () => {
-    this.SUBRULE(this.multiplicativeExpr);
-    this.MANY(() => {
-      this.CONSUME(T.AddOp);
-      this.SUBRULE2(this.multiplicativeExpr);
-    });
-  });
-
-  multiplicativeExpr = this.RULE("multiplicativeExpr", () => {
-    this.SUBRULE(this.unaryExpr);
-    this.MANY(() => {
-      this.CONSUME(T.MulOp);
-      this.SUBRULE2(this.unaryExpr);
-    });
-  });
-
-  /** Prefix `-`, as a loop. */
-  unaryExpr = this.RULE("unaryExpr", () => {
-    this.MANY(() => this.CONSUME(T.Minus));
-    this.SUBRULE(this.postfixExpr);
-  });
-
-  postfixExpr = this.RULE("postfixExpr", () => {
-    this.SUBRULE(this.primary);
+  /** A primary expression followed by `.field`, `[index]` and `(args)` suffixes. */
+  postfix = this.RULE("postfix", () => {
+    this.OR(
+      (this.alts.postfix ??= [
+        { ALT: () => this.CONSUME(T.StringLiteral) },
+        { ALT: () => this.CONSUME(T.NumberLiteral) },
+        { ALT: () => this.CONSUME(T.DurationLiteral) },
+        { ALT: () => this.CONSUME(T.True) },
+        { ALT: () => this.CONSUME(T.False) },
+        { ALT: () => this.CONSUME(T.Identifier) },
+        // `context` and `action` are keywords that are also expression roots.
+        { ALT: () => this.CONSUME(T.Context) },
+        { ALT: () => this.CONSUME(T.Action) },
+        { ALT: () => this.SUBRULE(this.listLiteral) },
+        { ALT: () => this.SUBRULE(this.objectLiteral) },
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.SUBRULE(this.expression);
+            this.CONSUME(T.RParen);
+          },
+        },
+      ]),
+    );
     this.MANY(() => this.SUBRULE(this.suffix));
   });
 
   /** One postfix operation; a rule of its own so the CST keeps the suffixes in source order. */
   suffix = this.RULE("suffix", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.memberSuffix) },
-      { ALT: () => this.SUBRULE(this.indexSuffix) },
-      { ALT: () => this.SUBRULE(this.callSuffix) },
-    ]);
-  });
-
-  memberSuffix = this.RULE("memberSuffix", () => {
-    this.CONSUME(T.Dot);
-    this.CONSUME(T.AnyName);
-  });
-
-  indexSuffix = this.RULE("indexSuffix", () => {
-    this.CONSUME(T.LBracket);
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.RBracket);
-  });
-
-  callSuffix = this.RULE("callSuffix", () => {
-    this.CONSUME(T.LParen);
-    this.OPTION(() => {
-      this.SUBRULE(this.argument);
-      this.MANY(() => {
-        this.CONSUME(T.Comma);
-        this.SUBRULE2(this.argument);
-      });
-      this.OPTION2(() => this.CONSUME2(T.Comma));
-    });
-    this.CONSUME(T.RParen);
+    this.OR(
+      (this.alts.suffix ??= [
+        {
+          ALT: () => {
+            this.CONSUME(T.Dot);
+            this.CONSUME(T.AnyName);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.LBracket);
+            this.SUBRULE(this.expression);
+            this.CONSUME(T.RBracket);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.OPTION(() => {
+              this.SUBRULE(this.argument);
+              this.MANY(() => {
+                this.CONSUME(T.Comma);
+                this.SUBRULE2(this.argument);
+              });
+              this.OPTION2(() => this.CONSUME2(T.Comma));
+            });
+            this.CONSUME(T.RParen);
+          },
+        },
+      ]),
+    );
   });
 
   /** A call argument: a lambda (`x => e`, `(a, b) => e`) or an expression. */
   argument = this.RULE("argument", () => {
-    this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { GATE: () => this.lambdaAhead(), ALT: () => this.SUBRULE(this.lambda) },
-        { ALT: () => this.SUBRULE(this.expression) },
-      ],
-    });
+    this.OR(
+      (this.alts.argument ??= {
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          { GATE: () => this.lambdaAhead(), ALT: () => this.SUBRULE(this.lambda) },
+          { ALT: () => this.SUBRULE(this.expression) },
+        ],
+      }),
+    );
   });
 
   lambda = this.RULE("lambda", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Identifier) },
-      {
-        ALT: () => {
-          this.CONSUME(T.LParen);
-          this.MANY_SEP({ SEP: T.Comma, DEF: () => this.CONSUME2(T.Identifier) });
-          this.CONSUME(T.RParen);
+    this.OR(
+      (this.alts.lambda ??= [
+        { ALT: () => this.CONSUME(T.Identifier) },
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.MANY_SEP({ SEP: T.Comma, DEF: () => this.CONSUME2(T.Identifier) });
+            this.CONSUME(T.RParen);
+          },
         },
-      },
-    ]);
+      ]),
+    );
     this.CONSUME(T.Arrow);
     this.SUBRULE(this.expression);
-  });
-
-  primary = this.RULE("primary", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.CONSUME(T.NumberLiteral) },
-      { ALT: () => this.CONSUME(T.DurationLiteral) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.Identifier) },
-      // `context` and `action` are keywords that are also expression roots.
-      { ALT: () => this.CONSUME(T.Context) },
-      { ALT: () => this.CONSUME(T.Action) },
-      { ALT: () => this.SUBRULE(this.listLiteral) },
-      { ALT: () => this.SUBRULE(this.objectLiteral) },
-      { ALT: () => this.SUBRULE(this.parenExpr) },
-    ]);
-  });
-
-  parenExpr = this.RULE("parenExpr", () => {
-    this.CONSUME(T.LParen);
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.RParen);
   });
 
   /** `[a, b]`, trailing comma allowed; commas are required (`[a -b]` would be ambiguous). */
@@ -532,18 +562,31 @@ export class RplcParser extends CstParser {
 
   objectLiteral = this.RULE("objectLiteral", () => {
     this.CONSUME(T.LBrace);
-    this.MANY(() => {
-      this.SUBRULE(this.objectEntry);
-      this.OPTION(() => this.CONSUME(T.Comma));
+    this.MANY({
+      GATE: this.more,
+      DEF: () => {
+        this.SUBRULE(this.objectEntry);
+        this.OPTION(() => this.CONSUME(T.Comma));
+      },
     });
     this.CONSUME(T.RBrace);
   });
 
   objectEntry = this.RULE("objectEntry", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.AnyName) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+    this.OR(
+      (this.alts.objectEntry ??= [
+        { ALT: () => this.CONSUME(T.AnyName) },
+        { ALT: () => this.CONSUME(T.StringLiteral) },
+      ]),
+    );
     this.CONSUME(T.Colon);
     this.SUBRULE(this.expression);
   });
+
+  /** The gate of every loop over items: false once `stop` says enough errors were reported. */
+  private more(): boolean {
+    return !this.stop();
+  }
 
   /** Is the input at `x =>` or `(a, b) =>`? A plain scan, no backtracking. */
   private lambdaAhead(): boolean {

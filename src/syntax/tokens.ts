@@ -6,7 +6,7 @@
  * Categories (Chevrotain token categories) group families the grammar treats alike:
  * - `AnyName`: an identifier or any keyword; used where keywords may serve as names
  *   (after `.`, object keys, object-type field names, dotted action names).
- * - `CompareOp`, `AddOp`, `MulOp`: operator families of one precedence level.
+ * - `CompareOp`, `AddOp`, `MulOp`: operator families of one precedence level; `PrefixOp`: `not`, `-`.
  * - `StringLiteral`: a string, terminated or not (the lexer reports the unterminated one).
  * - Contextual words (`label`, `redact`, `request`, `rule`, `score`) are not keywords of §4: they
  *   are tokens in the `Identifier` category, so they still work as plain names everywhere.
@@ -21,6 +21,8 @@ export const Keyword = createToken({ name: "Keyword", pattern: Lexer.NA, categor
 export const CompareOp = createToken({ name: "CompareOp", pattern: Lexer.NA });
 export const AddOp = createToken({ name: "AddOp", pattern: Lexer.NA });
 export const MulOp = createToken({ name: "MulOp", pattern: Lexer.NA });
+/** `not` and `-` where they start an operand. */
+export const PrefixOp = createToken({ name: "PrefixOp", pattern: Lexer.NA });
 export const StringLiteral = createToken({ name: "StringLiteral", pattern: Lexer.NA });
 
 /**
@@ -66,12 +68,12 @@ export const Numeric = createToken({ name: "Numeric", pattern: /[0-9][0-9A-Za-z_
 // ---------------------------------------------------------------------------------------------
 // Keywords (§4) and contextual words
 
-function keyword(word: string): TokenType {
+function keyword(word: string, extra: TokenType[] = []): TokenType {
   return createToken({
     name: word[0]!.toUpperCase() + word.slice(1),
     pattern: new RegExp(word),
     longer_alt: Identifier,
-    categories: [Keyword, AnyName],
+    categories: [Keyword, AnyName, ...extra],
     label: `\`${word}\``,
   });
 }
@@ -110,7 +112,7 @@ export const Approvers = keyword("approvers");
 export const Timeout = keyword("timeout");
 export const And = keyword("and");
 export const Or = keyword("or");
-export const Not = keyword("not");
+export const Not = keyword("not", [PrefixOp]);
 export const In = keyword("in");
 export const True = keyword("true");
 export const False = keyword("false");
@@ -191,7 +193,7 @@ export const Equals = punct("Equals", "=");
 export const Coalesce = punct("Coalesce", "??");
 export const Question = punct("Question", "?");
 export const Plus = punct("Plus", "+", [AddOp]);
-export const Minus = punct("Minus", "-", [AddOp]);
+export const Minus = punct("Minus", "-", [AddOp, PrefixOp]);
 export const Star = punct("Star", "*", [MulOp]);
 export const Slash = punct("Slash", "/", [MulOp]);
 export const Percent = punct("Percent", "%", [MulOp]);
@@ -250,6 +252,7 @@ export const allTokens: TokenType[] = [
   CompareOp,
   AddOp,
   MulOp,
+  PrefixOp,
   StringLiteral,
   NumberLiteral,
   DurationLiteral,
