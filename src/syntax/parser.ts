@@ -43,8 +43,16 @@ export class RplcParser extends CstParser {
    * Alternatives of each OR, built once: an array literal in a rule body would be rebuilt on
    * every call (the performance advice of Chevrotain's own guide).
    */
-  // biome-ignore lint/suspicious/noExplicitAny: alternatives of differently typed ORs share one cache
-  private readonly alts: Record<string, any> = {};
+  private readonly alts = new Map<string, unknown>();
+
+  private cached<A>(key: string, build: () => A): A {
+    let alts = this.alts.get(key) as A | undefined;
+    if (alts === undefined) {
+      alts = build();
+      this.alts.set(key, alts);
+    }
+    return alts;
+  }
 
   // -------------------------------------------------------------------------------------------
   // File and declarations
@@ -61,7 +69,7 @@ export class RplcParser extends CstParser {
 
   topItem = this.RULE("topItem", () => {
     this.OR(
-      (this.alts.topItem ??= [
+      this.cached("topItem", () => [
         { ALT: () => this.SUBRULE(this.policyHeader) },
         { ALT: () => this.SUBRULE(this.includeDecl) },
         { ALT: () => this.SUBRULE(this.settingsDecl) },
@@ -121,7 +129,7 @@ export class RplcParser extends CstParser {
     this.CONSUME(T.Colon);
     // `default: allow` and `on_error: block`: the effect keywords are values here.
     this.OR(
-      (this.alts.settingEntry ??= [
+      this.cached("settingEntry", () => [
         { ALT: () => this.CONSUME(T.Allow) },
         { ALT: () => this.CONSUME(T.Block) },
         { ALT: () => this.SUBRULE(this.expression) },
@@ -138,7 +146,7 @@ export class RplcParser extends CstParser {
     this.CONSUME(T.Action);
     this.SUBRULE(this.qualifiedName);
     this.OR(
-      (this.alts.actionDecl ??= [
+      this.cached("actionDecl", () => [
         { ALT: () => this.SUBRULE(this.objectType) },
         {
           ALT: () => {
@@ -197,7 +205,7 @@ export class RplcParser extends CstParser {
 
   onItem = this.RULE("onItem", () => {
     this.OR(
-      (this.alts.onItem ??= [
+      this.cached("onItem", () => [
         { ALT: () => this.SUBRULE(this.letDecl) },
         { ALT: () => this.SUBRULE(this.ruleDecl) },
         { ALT: () => this.SUBRULE(this.riskDecl) },
@@ -223,7 +231,7 @@ export class RplcParser extends CstParser {
     this.MANY(() => {
       this.CONSUME(T.Dot);
       this.OR(
-        (this.alts.qualifiedName ??= [
+        this.cached("qualifiedName", () => [
           { ALT: () => this.CONSUME2(T.AnyName) },
           { ALT: () => this.CONSUME(T.Star) },
         ]),
@@ -233,7 +241,7 @@ export class RplcParser extends CstParser {
 
   ruleDecl = this.RULE("ruleDecl", () => {
     this.OR(
-      (this.alts.ruleDecl ??= [
+      this.cached("ruleDecl", () => [
         { ALT: () => this.CONSUME(T.Allow) },
         { ALT: () => this.CONSUME(T.Block) },
         {
@@ -250,7 +258,7 @@ export class RplcParser extends CstParser {
 
   ruleClause = this.RULE("ruleClause", () => {
     this.OR(
-      (this.alts.ruleClause ??= [
+      this.cached("ruleClause", () => [
         {
           ALT: () => {
             this.CONSUME(T.When);
@@ -329,7 +337,7 @@ export class RplcParser extends CstParser {
   expectation = this.RULE("expectation", () => {
     this.CONSUME(T.Expect);
     this.OR(
-      (this.alts.expectation ??= [
+      this.cached("expectation", () => [
         {
           ALT: () => {
             this.CONSUME(T.Score);
@@ -341,7 +349,7 @@ export class RplcParser extends CstParser {
           ALT: () => {
             this.OPTION(() => this.CONSUME(T.Not));
             this.OR2(
-              (this.alts.expectation2 ??= [
+              this.cached("expectation2", () => [
                 { ALT: () => this.CONSUME(T.Allow) },
                 { ALT: () => this.CONSUME(T.Block) },
                 {
@@ -369,7 +377,7 @@ export class RplcParser extends CstParser {
 
   typeExpr = this.RULE("typeExpr", () => {
     this.OR(
-      (this.alts.typeExpr ??= [
+      this.cached("typeExpr", () => [
         {
           ALT: () => this.AT_LEAST_ONE_SEP({ SEP: T.Pipe, DEF: () => this.CONSUME(T.StringLiteral) }),
         },
@@ -402,7 +410,7 @@ export class RplcParser extends CstParser {
 
   fieldType = this.RULE("fieldType", () => {
     this.OR(
-      (this.alts.fieldType ??= [
+      this.cached("fieldType", () => [
         { ALT: () => this.CONSUME(T.AnyName) },
         { ALT: () => this.CONSUME(T.StringLiteral) },
       ]),
@@ -430,7 +438,7 @@ export class RplcParser extends CstParser {
 
   binaryOp = this.RULE("binaryOp", () => {
     this.OR(
-      (this.alts.binaryOp ??= [
+      this.cached("binaryOp", () => [
         { ALT: () => this.CONSUME(T.Or) },
         { ALT: () => this.CONSUME(T.And) },
         { ALT: () => this.CONSUME(T.CompareOp) },
@@ -457,7 +465,7 @@ export class RplcParser extends CstParser {
   /** A primary expression followed by `.field`, `[index]` and `(args)` suffixes. */
   postfix = this.RULE("postfix", () => {
     this.OR(
-      (this.alts.postfix ??= [
+      this.cached("postfix", () => [
         { ALT: () => this.CONSUME(T.StringLiteral) },
         { ALT: () => this.CONSUME(T.NumberLiteral) },
         { ALT: () => this.CONSUME(T.DurationLiteral) },
@@ -484,7 +492,7 @@ export class RplcParser extends CstParser {
   /** One postfix operation; a rule of its own so the CST keeps the suffixes in source order. */
   suffix = this.RULE("suffix", () => {
     this.OR(
-      (this.alts.suffix ??= [
+      this.cached("suffix", () => [
         {
           ALT: () => {
             this.CONSUME(T.Dot);
@@ -519,19 +527,19 @@ export class RplcParser extends CstParser {
   /** A call argument: a lambda (`x => e`, `(a, b) => e`) or an expression. */
   argument = this.RULE("argument", () => {
     this.OR(
-      (this.alts.argument ??= {
+      this.cached("argument", () => ({
         IGNORE_AMBIGUITIES: true,
         DEF: [
           { GATE: () => this.lambdaAhead(), ALT: () => this.SUBRULE(this.lambda) },
           { ALT: () => this.SUBRULE(this.expression) },
         ],
-      }),
+      })),
     );
   });
 
   lambda = this.RULE("lambda", () => {
     this.OR(
-      (this.alts.lambda ??= [
+      this.cached("lambda", () => [
         { ALT: () => this.CONSUME(T.Identifier) },
         {
           ALT: () => {
@@ -574,7 +582,7 @@ export class RplcParser extends CstParser {
 
   objectEntry = this.RULE("objectEntry", () => {
     this.OR(
-      (this.alts.objectEntry ??= [
+      this.cached("objectEntry", () => [
         { ALT: () => this.CONSUME(T.AnyName) },
         { ALT: () => this.CONSUME(T.StringLiteral) },
       ]),
