@@ -43,7 +43,7 @@ function validatorFor(dialect: Dialect): Ajv | Ajv2020 {
   return ajv07;
 }
 
-/** Why `schema` is not a valid schema of its dialect, or undefined when it is. */
+/** Why `schema` is not a valid schema of its dialect (by its meta-schema), or undefined when it is. */
 export function schemaProblem(schema: unknown, dialect: Dialect): string | undefined {
   const ajv = validatorFor(dialect);
   if (
@@ -52,21 +52,27 @@ export function schemaProblem(schema: unknown, dialect: Dialect): string | undef
   ) {
     return "a schema is an object or a boolean";
   }
-  const valid = ajv.validateSchema(schema as JsonSchema);
-  if (valid !== true) {
-    const first = ajv.errors?.[0];
-    if (first === undefined) return "rejected by the meta-schema";
-    return `${first.instancePath === "" ? "the schema" : `\`${first.instancePath}\``} ${first.message ?? "is invalid"}`;
-  }
-  // Compiling finds what the meta-schema cannot: bad regular expressions, for one.
+  if (ajv.validateSchema(schema as JsonSchema) === true) return undefined;
+  const first = ajv.errors?.[0];
+  if (first === undefined) return "rejected by the meta-schema";
+  return `${first.instancePath === "" ? "the schema" : `\`${first.instancePath}\``} ${first.message ?? "is invalid"}`;
+}
+
+/**
+ * Why ajv cannot compile `schema` although its meta-schema accepts it (a `pattern` that is not a
+ * regular expression, for one), or undefined. References are resolved by the caller first.
+ */
+export function compileProblem(schema: JsonSchema | boolean, dialect: Dialect): string | undefined {
+  if (typeof schema === "boolean") return undefined;
+  const ajv = validatorFor(dialect);
   try {
-    ajv.compile(schema as JsonSchema);
+    ajv.compile(schema);
+    return undefined;
   } catch (e) {
-    return e instanceof Error ? e.message.split("\n")[0] : String(e);
+    return e instanceof Error ? (e.message.split("\n")[0] ?? e.message) : String(e);
   } finally {
-    if (typeof schema === "object") ajv.removeSchema(schema as JsonSchema);
+    ajv.removeSchema(schema);
   }
-  return undefined;
 }
 
 export interface LoadedSchema {
@@ -98,7 +104,7 @@ export function loadObjectSchema(
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    return failed(diag("RPL3005", at, [shown, e instanceof Error ? e.message : String(e)]));
+    return failed(diag("RPL3005", at, [shown, jsonErrorReason(e, text)]));
   }
   const dialect = dialectOf(parsed);
   if (dialect === undefined) {
@@ -111,7 +117,11 @@ export function loadObjectSchema(
   }
   const problem = schemaProblem(parsed, dialect);
   if (problem !== undefined) return failed(diag("RPL3006", at, [shown, problem]));
-  return objectSchemaType(parsed as JsonSchema | boolean, shown, at);
+  const mapped = objectSchemaType(parsed as JsonSchema | boolean, shown, at);
+  if (mapped.diagnostics.some((d) => d.code === "RPL3008")) return mapped;
+  const compileError = compileProblem(parsed as JsonSchema | boolean, dialect);
+  if (compileError !== undefined) return failed(diag("RPL3006", at, [shown, compileError]));
+  return mapped;
 }
 
 /** Map a valid schema whose values must be objects. */
@@ -131,4 +141,17 @@ export function objectSchemaType(schema: JsonSchema | boolean, shown: string, at
   }
   const schemaValue: JsonSchema = typeof schema === "boolean" ? {} : schema;
   return { type, schema: schemaValue, diagnostics };
+}
+
+/** JSON.parse's complaint, with the position as line and column, worded alike on every Node version. */
+export function jsonErrorReason(e: unknown, text: string): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const position = /at position (\d+)/.exec(message);
+  let reason = message.replace(/\s*\(line \d+ column \d+\)/, "").replace(/\s*in JSON at position \d+/, "");
+  if (position?.[1] !== undefined) {
+    const offset = Number(position[1]);
+    const before = text.slice(0, offset).split("\n");
+    reason += ` at line ${before.length}, column ${(before[before.length - 1]?.length ?? 0) + 1}`;
+  }
+  return reason.charAt(0).toLowerCase() + reason.slice(1);
 }

@@ -40,10 +40,8 @@ export function typeFromNode(node: TypeNode, diagnostics: Diagnostic[]): Type {
     case "NamedType": {
       const primitive = PRIMITIVES[node.name];
       if (primitive !== undefined) return primitive;
-      if (node.name === "list" || node.name === "map") {
-        diagnostics.push(diag("RPL3002", node.span, [node.name]));
-        return T.error;
-      }
+      // `list` or `map` without a type argument: the parser already reported it (RPL1013).
+      if (node.name === "list" || node.name === "map") return T.error;
       const alias = ALIASES[node.name.toLowerCase()];
       const help =
         alias !== undefined

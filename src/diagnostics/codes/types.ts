@@ -13,12 +13,6 @@ export const typeCodes = defineCodes({
       '`{ name: T, opt?: T }` and string-literal unions `"a" | "b"`.',
     message: (name = "") => `unknown type \`${name}\``,
   },
-  RPL3002: {
-    severity: "error",
-    title: "missing type argument",
-    explain: "`list` and `map` take one type argument: `list<string>`, `map<number>`.",
-    message: (name = "") => `\`${name}\` needs a type argument: \`${name}<T>\``,
-  },
   RPL3003: {
     severity: "error",
     title: "duplicate field",
