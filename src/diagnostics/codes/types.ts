@@ -94,7 +94,8 @@ export const typeCodes = defineCodes({
   RPL3014: {
     severity: "error",
     title: "unknown field in a constant",
-    explain: "An object given as a `with` value or a `param` default names a field its type does not declare.",
+    explain:
+      "An object given as a `with` value or a `param` default names a field its type does not declare.",
     message: (what = "", field = "") => `${what} has no field \`${field}\``,
   },
   // ------------------------------------------------------------------------------------------- end of RPL30xx
