@@ -20,6 +20,8 @@ import {
 
 const lexer = new Lexer(allTokens, {
   ensureOptimizations: true,
+  // Start offsets only (the cheapest mode): lex() adds end offsets, and lines and columns
+  // are derived from offsets on demand (SourceFile.position).
   positionTracking: "onlyOffset",
   // Errors are turned into diagnostics below; the default provider's text is never shown.
   errorMessageProvider: {
@@ -60,6 +62,8 @@ export function lex(source: SourceFile): LexResult {
   }
 
   for (const tok of result.tokens) {
+    // "onlyOffset" tracking records start offsets only; the parser's node locations need ends.
+    tok.endOffset = tok.startOffset + tok.image.length - 1;
     if (tok.tokenType === Numeric) classifyNumeric(tok, file, diagnostics);
     else if (tok.tokenType === StringTok || tok.tokenType === UnterminatedString) {
       if (tok.tokenType === UnterminatedString) diagnostics.push(diag("RPL1002", tokenSpan(file, tok)));
@@ -99,11 +103,10 @@ function retag(tok: IToken, type: typeof NumberLiteral): void {
   tok.tokenTypeIdx = type.tokenTypeIdx!;
 }
 
-/** The span of a token; tokens inserted by parser recovery have no offsets (NaN). */
+/** The span of a token; tokens inserted by parser recovery have no offsets (NaN) and no text. */
 export function tokenSpan(file: string, tok: IToken) {
   const start = Number.isFinite(tok.startOffset) ? tok.startOffset : 0;
-  const end = tok.endOffset !== undefined && Number.isFinite(tok.endOffset) ? tok.endOffset + 1 : start;
-  return span(file, start, end);
+  return span(file, start, start + tok.image.length);
 }
 
 /** Bad characters for a message: in backticks, control characters escaped, long runs cut. */
