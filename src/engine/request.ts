@@ -1,0 +1,175 @@
+/**
+ * The request (LANGUAGE.md §1) as untrusted input: its shape (§3 step 1), its time, and the
+ * messages of schema violations (§3 step 3). Shared by the interpreter and the compiled module.
+ *
+ * Every problem is a `DecisionError` whose message starts with the JSON pointer (RFC 6901) of
+ * the offending value, from the request's root: `/args/sql: must be string`,
+ * `/context/env: must be one of "dev", "staging", "production"`, `/time: must be an RFC 3339
+ * date-time`. Only the whole request has no pointer: `request: must be a JSON object`.
+ *
+ * Hostile input (library callers may pass anything) never crashes a decision: values are walked
+ * to a bounded depth without allocating, so a cyclic object or a 10,000-deep nesting is an error
+ * found in bounded time, and functions, symbols, bigints and non-finite numbers are rejected.
+ */
+import type { DecisionError } from "./decision.js";
+import { parseTime } from "./values.js";
+
+/** Deepest nesting of objects and lists a request may have (counted from the request itself). */
+export const MAX_DEPTH = 128;
+
+const FIELDS = new Set(["action", "args", "context", "time"]);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function pointerSegment(key: string): string {
+  return key.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/**
+ * Why `value` is not a JSON value within the depth limit, as `/rel/pointer: message` relative to
+ * `value`, or null. Recursion is bounded by MAX_DEPTH, so a cycle ends as a depth error. The
+ * pointer is built on the way out, for the one failing path only: a valid value costs no strings.
+ */
+function jsonProblem(value: unknown, depth: number): string | null {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+    case "undefined":
+      return null;
+    case "number":
+      return Number.isFinite(value) ? null : ": must be a finite number";
+    case "object": {
+      if (value === null) return null;
+      if (depth >= MAX_DEPTH) return `: nested deeper than ${MAX_DEPTH} levels (or cyclic)`;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const p = jsonProblem(value[i], depth + 1);
+          if (p !== null) return `/${i}${p}`;
+        }
+        return null;
+      }
+      for (const key of Object.keys(value)) {
+        const p = jsonProblem((value as Record<string, unknown>)[key], depth + 1);
+        if (p !== null) return `/${pointerSegment(key)}${p}`;
+      }
+      return null;
+    }
+    default:
+      return `: must be a JSON value, not a ${typeof value}`;
+  }
+}
+
+/**
+ * Step 1: the request's shape. Null when it is a request; else the errors (nothing is evaluated
+ * for a request of the wrong shape). `time` is checked by `requestTime`.
+ */
+export function shapeErrors(request: unknown): DecisionError[] | null {
+  if (!isObject(request)) return [{ message: "request: must be a JSON object" }];
+  let errors: DecisionError[] | null = null;
+  const add = (message: string) => {
+    errors ??= [];
+    errors.push({ message });
+  };
+  for (const key of Object.keys(request)) {
+    if (!FIELDS.has(key))
+      add(`/${pointerSegment(key)}: unknown request field (expected action, args, context, time)`);
+  }
+  if (!Object.hasOwn(request, "action")) add("/action: is required");
+  else if (typeof request.action !== "string") add("/action: must be a string");
+  for (const key of ["args", "context"] as const) {
+    if (!Object.hasOwn(request, key) || request[key] === undefined) continue;
+    const v = request[key];
+    if (!isObject(v)) add(`/${key}: must be an object`);
+    else {
+      const p = jsonProblem(v, 1);
+      if (p !== null) add(`/${key}${p}`);
+    }
+  }
+  if (Object.hasOwn(request, "time") && request.time !== undefined) {
+    const t = request.time;
+    if (typeof t !== "string" || parseTime(t) === undefined) add("/time: must be an RFC 3339 date-time");
+  }
+  return errors;
+}
+
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** `args` of a well-shaped request (default `{}`). */
+export function argsOf(request: Record<string, unknown>): Record<string, unknown> {
+  const v = Object.hasOwn(request, "args") ? request.args : undefined;
+  return (v ?? EMPTY) as Record<string, unknown>;
+}
+
+/** `context` of a well-shaped request (default `{}`). */
+export function contextOf(request: Record<string, unknown>): Record<string, unknown> {
+  const v = Object.hasOwn(request, "context") ? request.context : undefined;
+  return (v ?? EMPTY) as Record<string, unknown>;
+}
+
+/** `now` of a well-shaped request: its `time`, or the current time when it has none. */
+export function requestTime(request: Record<string, unknown>, clock: () => number = Date.now): number {
+  const t = Object.hasOwn(request, "time") ? request.time : undefined;
+  return typeof t === "string" ? (parseTime(t) ?? Number.NaN) : clock();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema violations (ajv errors, from the standalone validators of a compiled module or from
+// validators compiled in memory by the interpreter: the same shape either way).
+
+export interface SchemaError {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly params: Record<string, unknown>;
+  readonly message?: string;
+}
+
+/** A validator function as ajv makes them (compiled or standalone). */
+export interface Validator {
+  (data: unknown): boolean;
+  errors?: readonly SchemaError[] | null;
+}
+
+function allowed(values: unknown): string {
+  if (!Array.isArray(values)) return "one of the allowed values";
+  const shown = values.slice(0, 10).map((v) => JSON.stringify(v));
+  return `one of ${shown.join(", ")}${values.length > 10 ? ", …" : ""}`;
+}
+
+/** One schema violation as `pointer: message`; `base` is where the validated value sits (`/args`). */
+export function schemaMessage(error: SchemaError, base: string): string {
+  const at = base + error.instancePath;
+  const p = error.params;
+  switch (error.keyword) {
+    case "required":
+      return `${at}/${pointerSegment(String(p.missingProperty))}: is required`;
+    case "additionalProperties":
+      return `${at}/${pointerSegment(String(p.additionalProperty))}: is not allowed`;
+    case "enum":
+      return `${at}: must be ${allowed(p.allowedValues)}`;
+    case "const":
+      return `${at}: must be ${JSON.stringify(p.allowedValue)}`;
+    case "format":
+      return p.format === "date-time" ? `${at}: must be an RFC 3339 date-time` : `${at}: ${error.message}`;
+    default:
+      return `${at}: ${error.message ?? `fails \`${error.keyword}\``}`;
+  }
+}
+
+/**
+ * Step 3: validate `data` and add the first violation (if any) to `errors`. The first one only:
+ * a hostile request with a million bad elements must not produce a million errors.
+ */
+export function validate(
+  validator: Validator,
+  data: unknown,
+  base: string,
+  errors: DecisionError[] | null,
+): DecisionError[] | null {
+  if (validator(data)) return errors;
+  const first = validator.errors?.[0];
+  const out = errors ?? [];
+  out.push({ message: first === undefined ? `${base}: is invalid` : schemaMessage(first, base) });
+  return out;
+}
