@@ -1,0 +1,109 @@
+/**
+ * Where each comment of a file goes when it is formatted. Every comment is taken from the pool
+ * exactly once, by the innermost construct that has a place for it:
+ * - a sequence (the file, a block's body, the items of a list, object or call) places a comment
+ *   before an element ("leading", on its own line), after an element on the same line
+ *   ("trailing"), right after the opening delimiter on its line ("open"), or before the closing
+ *   delimiter ("dangling");
+ * - a comment inside an element that has no place for it moves up to the element's leading
+ *   comments ("hoisted"): the nearest line boundary before it.
+ * The assignment only looks at which line a comment is on relative to the elements, so the
+ * formatted output assigns every comment to the same place again: formatting is idempotent.
+ */
+import type { SourceFile } from "../diagnostics/source.js";
+import type { Comment } from "./ast.js";
+
+export class CommentPool {
+  private readonly pending: Comment[];
+  constructor(
+    comments: readonly Comment[],
+    readonly source: SourceFile,
+  ) {
+    this.pending = [...comments].sort((a, b) => a.span.start - b.span.start);
+  }
+
+  /** Take every comment not yet placed that starts in `[from, to)`, in source order. */
+  take(from: number, to: number): Comment[] {
+    const taken: Comment[] = [];
+    for (let i = 0; i < this.pending.length; ) {
+      const c = this.pending[i] as Comment;
+      if (c.span.start >= from && c.span.start < to) {
+        taken.push(c);
+        this.pending.splice(i, 1);
+      } else i++;
+    }
+    return taken;
+  }
+
+  get remaining(): readonly Comment[] {
+    return this.pending;
+  }
+
+  /** No line break between the two offsets. */
+  sameLine(from: number, to: number): boolean {
+    return !/[\r\n]/.test(this.source.text.slice(from, to));
+  }
+
+  /** At least one empty line between the two offsets. */
+  blankBetween(from: number, to: number): boolean {
+    if (to <= from) return false;
+    const m = this.source.text.slice(from, to).match(/\r\n|\r|\n/g);
+    return m !== null && m.length >= 2;
+  }
+}
+
+export interface Placed {
+  /** A comment on the line of the opening delimiter, before the first element. */
+  readonly open: Comment | undefined;
+  /** Per element: comments on their own lines before it (including hoisted ones). */
+  readonly leading: Comment[][];
+  /** Per element: the comment after it on its last line. */
+  readonly trailing: (Comment | undefined)[];
+  /** Comments after the last element, on their own lines before the closing delimiter. */
+  readonly dangling: Comment[];
+}
+
+export interface Extent {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Place `comments` (all inside one sequence, in source order) among `elements` (in source order).
+ * `openAt` is the offset from which a comment on the same line counts as following the opening
+ * delimiter; undefined when the sequence has no opening delimiter (the file).
+ */
+export function place(
+  pool: CommentPool,
+  elements: readonly Extent[],
+  comments: readonly Comment[],
+  openAt: number | undefined,
+): Placed {
+  const leading: Comment[][] = elements.map(() => []);
+  const trailing: (Comment | undefined)[] = elements.map(() => undefined);
+  const dangling: Comment[] = [];
+  let open: Comment | undefined;
+  for (const c of comments) {
+    const at = c.span.start;
+    // The last element that ends at or before the comment.
+    let before = -1;
+    for (let i = 0; i < elements.length; i++) if ((elements[i] as Extent).end <= at) before = i;
+    const inside = elements.findIndex((e) => e.start <= at && at < e.end);
+    if (inside >= 0) {
+      (leading[inside] as Comment[]).push(c);
+      continue;
+    }
+    if (before < 0) {
+      if (openAt !== undefined && open === undefined && pool.sameLine(openAt, at)) open = c;
+      else if (elements.length > 0) (leading[0] as Comment[]).push(c);
+      else dangling.push(c);
+      continue;
+    }
+    const prev = elements[before] as Extent;
+    if (trailing[before] === undefined && pool.sameLine(prev.end, at)) trailing[before] = c;
+    else if (before + 1 < elements.length) (leading[before + 1] as Comment[]).push(c);
+    else dangling.push(c);
+  }
+  for (const l of leading) l.sort((a, b) => a.span.start - b.span.start);
+  return { open, leading, trailing, dangling };
+}
