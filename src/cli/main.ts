@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { checkCommand, FORMATS, type Format } from "./commands/check.js";
 import { fmtCommand } from "./commands/fmt.js";
+import { typesCommand } from "./commands/types.js";
 import { type CliIo, processIo, usageError } from "./io.js";
 
 export const VERSION: string = pkg.version;
@@ -53,7 +54,7 @@ Examples:
   $ rplc fmt --check policies/
 
 Exit codes: 0 ok, 1 problems found, 2 usage error or unreadable path.
-Commands eval, test, build and types are not available yet.`,
+Commands eval, test and build are not available yet.`,
     );
 
   const check = program
@@ -98,6 +99,27 @@ Examples:
       done(await fmtCommand(paths, { check: opts.check === true }, io));
     });
   configure(fmt, io, failure, "fmt");
+
+  const types = program
+    .command("types")
+    .description("write TypeScript types for every declared action's args and for the context")
+    .argument("<paths...>", "files and directories (a directory means every .rplc file below it)")
+    .requiredOption("-o, --out <file>", "the .ts file to write")
+    .addHelpText(
+      "after",
+      `
+Writes one interface per action (DbQueryArgs for db.query), RunplaneContext, and a RunplaneRequest
+union keyed by action name, so agent code that builds requests is type-checked too.
+
+Exit codes: 0 written, 1 errors in the policy set (nothing written), 2 usage error or unreadable path.
+
+Examples:
+  $ rplc types policies/ -o src/runplane-types.ts`,
+    )
+    .action(async (paths: string[], opts: { out: string }) => {
+      done(await typesCommand(paths, { out: opts.out }, io));
+    });
+  configure(types, io, failure, "types");
 
   return program;
 }
