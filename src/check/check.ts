@@ -1,6 +1,6 @@
 /**
  * The checking half of the pipeline: resolve (files, includes, declarations) → typecheck
- * (expressions) → lints (warnings). The value is the checked policy set, or undefined when any
+ * (expressions) → lints (warnings, only once there are no errors). The value is the checked policy set, or undefined when any
  * error was reported; diagnostics are normalized (sorted, deduplicated, capped).
  */
 import { type Diagnostic, hasErrors, normalize, type Result } from "../diagnostics/diagnostic.js";
@@ -30,12 +30,16 @@ export function checkPolicySet(
   const diagnostics: Diagnostic[] = [...resolved.diagnostics];
   const checked = typecheck(resolved.value, disabled ? { disabledWarnings: disabled } : {});
   diagnostics.push(...checked.diagnostics);
-  diagnostics.push(
-    ...runLints(
-      { checked: checked.value, resolved: resolved.value },
-      { quietFiles: isPackFile, ...(disabled ? { disabledWarnings: disabled } : {}) },
-    ),
-  );
+  // Lints look at a policy set that checks: on one with errors they would mostly echo them
+  // (a misspelt name makes the declaration it meant look unused).
+  if (!hasErrors(diagnostics)) {
+    diagnostics.push(
+      ...runLints(
+        { checked: checked.value, resolved: resolved.value },
+        { quietFiles: isPackFile, ...(disabled ? { disabledWarnings: disabled } : {}) },
+      ),
+    );
+  }
   const out = normalize(diagnostics, disabled ? { disabled } : {});
   return { value: hasErrors(out) ? undefined : checked.value, diagnostics: out };
 }

@@ -100,8 +100,19 @@ function isLiteralOf(c: Checker, e: Expr, expected: Type): boolean {
 /** Report `"prod"` compared with `"dev" | "production"`; true when the literal belongs. */
 export function checkLiteralInUnion(c: Checker, e: Expr & { kind: "String" }, u: Type & { kind: "union" }) {
   if (u.values.includes(e.value)) return true;
-  c.report("RPL3105", e.span, [e.value, formatType(u)], { help: didYouMean(e.value, u.values) });
+  c.report("RPL3105", e.span, [JSON.stringify(e.value), formatType(u)], {
+    help: closestValue(e.value, u.values),
+  });
   return false;
+}
+
+/** "did you mean …?" by edit distance, else the one value the literal abbreviates (`prod` → `production`). */
+function closestValue(value: string, values: readonly string[]): string | undefined {
+  const near = didYouMean(value, values);
+  if (near !== undefined || value === "") return near;
+  const v = value.toLowerCase();
+  const prefixed = values.filter((x) => x.toLowerCase().startsWith(v) || v.startsWith(x.toLowerCase()));
+  return prefixed.length === 1 ? `did you mean \`${prefixed[0]}\`?` : undefined;
 }
 
 function checkList(c: Checker, e: ListLiteral, env: Env): Type {

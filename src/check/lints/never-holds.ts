@@ -66,7 +66,7 @@ function constraint(e: Expr, negated = false): Constraint | undefined {
 }
 
 /** The first conjunct that makes `when` unsatisfiable, with the earlier one it contradicts. */
-export function contradiction(when: Expr): { at: Expr; earlier?: Expr } | undefined {
+export function contradiction(when: Expr): { at: Expr; earlier?: Expr; path?: string } | undefined {
   const state = new Map<string, { allowed?: Set<string>; excluded: Set<string>; first: Expr }>();
   for (const c of conjuncts(when)) {
     if (c.kind === "Bool" && !c.value) return { at: c };
@@ -81,7 +81,7 @@ export function contradiction(when: Expr): { at: Expr; earlier?: Expr } | undefi
       s.allowed = s.allowed ? new Set([...s.allowed].filter((v) => k.allowed?.has(v))) : new Set(k.allowed);
     for (const v of k.excluded ?? []) s.excluded.add(v);
     if (s.allowed && [...s.allowed].every((v) => s.excluded.has(v))) {
-      return s.first === c ? { at: c } : { at: c, earlier: s.first };
+      return s.first === c ? { at: c, path: k.path } : { at: c, earlier: s.first, path: k.path };
     }
   }
   return undefined;
@@ -96,7 +96,11 @@ export function neverHolds({ checked }: LintContext): Diagnostic[] {
     const related = found.earlier
       ? [{ span: found.earlier.span, message: "contradicted by this condition" }]
       : [];
-    out.push(diag("RPL4001", found.at.span, [r.name], { related }));
+    const help =
+      found.path === undefined
+        ? "the condition is always false"
+        : `the conditions on \`${found.path}\` contradict each other`;
+    out.push(diag("RPL4001", found.at.span, [r.name], { related, help }));
   }
   return out;
 }

@@ -141,7 +141,7 @@ export const typeCodes = defineCodes({
     explain:
       "The other side of this comparison can only hold the listed strings, so comparing it with a " +
       "string outside them is always false (or always true for `!=`): usually a typo.",
-    message: (value = "", union = "") => `\`${value}\` is not one of ${union}`,
+    message: (value = "", union = "") => `\`${value}\` is not one of \`${union}\``,
   },
   RPL3106: {
     severity: "error",
