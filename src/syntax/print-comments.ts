@@ -24,15 +24,23 @@ export class CommentPool {
 
   /** Take every comment not yet placed that starts in `[from, to)`, in source order. */
   take(from: number, to: number): Comment[] {
-    const taken: Comment[] = [];
-    for (let i = 0; i < this.pending.length; ) {
-      const c = this.pending[i] as Comment;
-      if (c.span.start >= from && c.span.start < to) {
-        taken.push(c);
-        this.pending.splice(i, 1);
-      } else i++;
+    if (this.pending.length === 0 || to <= from) return [];
+    const first = this.firstAtOrAfter(from);
+    let last = first;
+    while (last < this.pending.length && (this.pending[last] as Comment).span.start < to) last++;
+    return last === first ? [] : this.pending.splice(first, last - first);
+  }
+
+  /** The index of the first pending comment starting at or after `offset` (binary search). */
+  private firstAtOrAfter(offset: number): number {
+    let lo = 0;
+    let hi = this.pending.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.pending[mid] as Comment).span.start < offset) lo = mid + 1;
+      else hi = mid;
     }
-    return taken;
+    return lo;
   }
 
   get remaining(): readonly Comment[] {
@@ -83,14 +91,16 @@ export function place(
   const trailing: (Comment | undefined)[] = elements.map(() => undefined);
   const dangling: Comment[] = [];
   let open: Comment | undefined;
+  // Comments and elements are both in source order: one pass with a moving index.
+  let next = 0;
   for (const c of comments) {
     const at = c.span.start;
-    // The last element that ends at or before the comment.
-    let before = -1;
-    for (let i = 0; i < elements.length; i++) if ((elements[i] as Extent).end <= at) before = i;
-    const inside = elements.findIndex((e) => e.start <= at && at < e.end);
-    if (inside >= 0) {
-      (leading[inside] as Comment[]).push(c);
+    while (next < elements.length && (elements[next] as Extent).end <= at) next++;
+    // `before`: the last element that ends at or before the comment.
+    const before = next - 1;
+    const candidate = elements[next];
+    if (candidate && candidate.start <= at && at < candidate.end) {
+      (leading[next] as Comment[]).push(c);
       continue;
     }
     if (before < 0) {

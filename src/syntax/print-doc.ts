@@ -171,7 +171,9 @@ export function render(doc: Doc, options: { width?: number; indent?: number } = 
     // Trim trailing spaces of the line just finished.
     let last = out.length - 1;
     while (last >= 0) {
-      const trimmed = (out[last] as string).replace(/ +$/, "");
+      const piece = out[last] as string;
+      if (piece !== "" && !piece.endsWith(" ")) break;
+      const trimmed = piece.replace(/ +$/, "");
       out[last] = trimmed;
       if (trimmed !== "") break;
       last--;

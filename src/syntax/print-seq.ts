@@ -82,8 +82,9 @@ function entries(elements: readonly Element[], region: Region | undefined, opts:
   const parts: Doc[] = [];
   let first = true;
   let forced = false;
-  const emit = (doc: Doc, isBlank: boolean) => {
-    if (!first) parts.push(lineFor(isBlank || forced));
+  /** Emit a line; `from`–`to` is the source gap before it, where an empty line is kept. */
+  const emit = (doc: Doc, from: number, to: number) => {
+    if (!first) parts.push(lineFor(forced || blank(from, to)));
     forced = false;
     parts.push(doc);
     first = false;
@@ -95,7 +96,7 @@ function entries(elements: readonly Element[], region: Region | undefined, opts:
       (a, b) => a.span.start - b.span.start,
     );
     for (const c of leading) {
-      emit(comment(c.text), blank(prevEnd, c.span.start));
+      emit(comment(c.text), prevEnd, c.span.start);
       prevEnd = c.span.end;
     }
     const trailing = placed.trailing[i];
@@ -108,11 +109,11 @@ function entries(elements: readonly Element[], region: Region | undefined, opts:
         : opts.sep === "flatComma" && !last
           ? ifBreak("", ",")
           : "";
-    emit([el.doc, suffix, trailing ? [" ", comment(trailing.text)] : ""], blank(prevEnd, el.start));
+    emit([el.doc, suffix, trailing ? [" ", comment(trailing.text)] : ""], prevEnd, el.start);
     prevEnd = trailing ? trailing.span.end : el.end;
   });
   for (const c of placed.dangling) {
-    emit(comment(c.text), blank(prevEnd, c.span.start));
+    emit(comment(c.text), prevEnd, c.span.start);
     prevEnd = c.span.end;
   }
   return { open: placed.open, parts };
