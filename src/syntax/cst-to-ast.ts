@@ -351,6 +351,10 @@ export class AstBuilder {
     const nameTok = real(c.StringLiteral?.[0]);
     if (!nameTok) return undefined;
     const req = c.objectLiteral?.[0];
+    if (!c.Request)
+      this.diagnostics.push(
+        diag("RPL1015", this.tok(nameTok), ["request", "test", this.string(nameTok).value]),
+      );
     const request: A.ObjectLiteral = req
       ? this.objectLiteral(req)
       : { kind: "Object", entries: [], span: this.tok(c.Request?.[0] ?? nameTok) };
@@ -367,6 +371,10 @@ export class AstBuilder {
     const c = n.children;
     const nameTok = real(c.StringLiteral?.[0]);
     if (!nameTok) return undefined;
+    if (!c.For)
+      this.diagnostics.push(
+        diag("RPL1015", this.tok(nameTok), ["for", "property", this.string(nameTok).value]),
+      );
     const action = this.qualifiedName(c.qualifiedName?.[0], true) ?? {
       kind: "QualifiedName",
       parts: [],

@@ -272,8 +272,8 @@ export type TestDeclCstChildren = {
   Test: IToken[];
   StringLiteral: IToken[];
   LBrace: IToken[];
-  Request: IToken[];
-  objectLiteral: ObjectLiteralCstNode[];
+  Request?: IToken[];
+  objectLiteral?: ObjectLiteralCstNode[];
   expectation?: ExpectationCstNode[];
   RBrace: IToken[];
 };
@@ -287,8 +287,8 @@ export type PropertyDeclCstChildren = {
   Property: IToken[];
   StringLiteral: IToken[];
   LBrace: IToken[];
-  For: IToken[];
-  qualifiedName: QualifiedNameCstNode[];
+  For?: IToken[];
+  qualifiedName?: QualifiedNameCstNode[];
   Where?: IToken[];
   expression?: ExpressionCstNode[];
   expectation?: ExpectationCstNode[];

@@ -16,7 +16,7 @@ import {
 import { type Diagnostic, diag, normalize, type Result } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source.js";
 import { type Span, span } from "../diagnostics/span.js";
-import type { Expr, FileNode } from "./ast.js";
+import type { Expr, FileNode, OnItem, RuleDecl, TopItem } from "./ast.js";
 import type { ExpressionCstNode, TopItemCstNode } from "./cst.generated.js";
 import { AstBuilder } from "./cst-to-ast.js";
 import { lex, showChars, tokenSpan } from "./lexer.js";
@@ -27,7 +27,7 @@ import * as T from "./tokens.js";
 export const MAX_NESTING = 256;
 
 // ---------------------------------------------------------------------------------------------
-// Error messages: the provider returns JSON `{ expected, found }` that toDiagnostic() unpacks.
+// Error messages: the provider returns a JSON Payload that parserDiagnostics() unpacks.
 
 const EXPRESSION_START: readonly TokenType[] = [
   T.StringLiteral,
@@ -44,25 +44,6 @@ const EXPRESSION_START: readonly TokenType[] = [
   T.Minus,
   T.Not,
 ];
-const ITEM_START: readonly TokenType[] = [
-  T.Policy,
-  T.Include,
-  T.Settings,
-  T.Context,
-  T.Action,
-  T.Let,
-  T.Def,
-  T.Param,
-  T.On,
-  T.Allow,
-  T.Block,
-  T.Require,
-  T.Risk,
-  T.Test,
-  T.Property,
-];
-const ON_ITEM_START: readonly TokenType[] = [T.Let, T.Allow, T.Block, T.Require, T.Risk, T.Label, T.Redact];
-
 const NAMES = new Map<TokenType, string>([
   [EOF, "end of file"],
   [T.Identifier, "a name"],
@@ -79,26 +60,23 @@ function tokenName(t: TokenType): string {
   return NAMES.get(t) ?? t.LABEL ?? t.name;
 }
 
-/** "`a`", "`a` or `b`", "`a`, `b` or `c`", summarising expression starts and long lists. */
-function describe(types: readonly TokenType[]): string {
+/** Names of the expected tokens, with the starts of an expression summarised. */
+function names(types: readonly TokenType[]): string[] {
   const uniq = [...new Set(types)];
-  let names: string[] = [];
-  const exprStarts = uniq.filter((t) => EXPRESSION_START.includes(t));
-  const isExpr = exprStarts.length >= 4;
-  const isItem = uniq.filter((t) => ITEM_START.includes(t)).length >= ITEM_START.length - 1;
+  const isExpr = uniq.filter((t) => EXPRESSION_START.includes(t)).length >= 4;
+  const out: string[] = [];
   for (const t of uniq) {
-    if (isExpr && EXPRESSION_START.includes(t)) {
-      if (!names.includes("an expression")) names.push("an expression");
-    } else if (isItem && ITEM_START.includes(t)) {
-      if (!names.includes("a declaration")) names.push("a declaration");
-    } else {
-      const n = tokenName(t);
-      if (!names.includes(n)) names.push(n);
-    }
+    const n = isExpr && EXPRESSION_START.includes(t) ? "an expression" : tokenName(t);
+    if (!out.includes(n)) out.push(n);
   }
-  if (names.length > 6) names = [...names.slice(0, 5), "…"];
-  if (names.length <= 1) return names[0] ?? "something else";
-  return `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
+  return out;
+}
+
+/** "x", "x or y", "x, y or z"; more than nine become "…". */
+function list(items: readonly string[]): string {
+  const shown = items.length > 9 ? [...items.slice(0, 8), "…"] : items;
+  if (shown.length <= 1) return shown[0] ?? "something else";
+  return `${shown.slice(0, -1).join(", ")} or ${shown[shown.length - 1]}`;
 }
 
 function found(tok: IToken): string {
@@ -106,36 +84,53 @@ function found(tok: IToken): string {
   return showChars(tok.image);
 }
 
-function payload(expected: readonly TokenType[], actual: IToken): string {
-  errorCount++;
-  return JSON.stringify({ expected: describe(expected), found: found(actual) });
+/**
+ * What the provider hands to parserDiagnostics() through the exception's message. `loop` marks
+ * an error at the end of a loop over items (the file, an `on` block): the item before it may
+ * also have continued (a rule with a clause), which only the finished AST can tell.
+ */
+interface Payload {
+  readonly expected: string[];
+  readonly found: string;
+  readonly loop?: "file" | "on";
 }
 
 /** Parser errors stop being collected after this many: the rest of the input is skipped. */
 export const MAX_PARSE_ERRORS = 200;
 let errorCount = 0;
 
+function payload(expected: string[], actual: IToken, loop?: Payload["loop"]): string {
+  errorCount++;
+  const p: Payload = { expected, found: found(actual), ...(loop ? { loop } : {}) };
+  return JSON.stringify(p);
+}
+
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, ruleName }) {
-    // In-repetition recovery reports the token after the loop; name what the loop accepts too.
-    if (expected === EOF) return payload(ITEM_START, actual);
-    if (expected === T.RBrace && ruleName === "onBlock") return payload([...ON_ITEM_START, T.RBrace], actual);
-    return payload([expected], actual);
+    // In-repetition recovery reports the token after the loop; name what the loop accepts.
+    if (expected === EOF) return payload(["a declaration"], actual, "file");
+    if (expected === T.RBrace && ruleName === "onBlock") {
+      return payload(actual.tokenType === EOF ? ["`}`"] : ON_ITEMS, actual, "on");
+    }
+    return payload(names([expected]), actual);
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    return payload([EOF], firstRedundant);
+    return payload(["a declaration"], firstRedundant, "file");
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {
     const firsts = expectedPathsPerAlt.flatMap((paths) =>
       paths.map((p) => p[0]).filter((t) => t !== undefined),
     );
-    return payload(firsts, actual[0] ?? ({ tokenType: EOF, image: "" } as IToken));
+    return payload(names(firsts), actual[0] ?? EOF_TOKEN);
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual }) {
     const firsts = expectedIterationPaths.map((p) => p[0]).filter((t) => t !== undefined);
-    return payload(firsts, actual[0] ?? ({ tokenType: EOF, image: "" } as IToken));
+    return payload(names(firsts), actual[0] ?? EOF_TOKEN);
   },
 };
+
+const ON_ITEMS = ["a rule", "a risk", "`let`", "`}`"];
+const EOF_TOKEN = { tokenType: EOF, image: "" } as IToken;
 
 /** The one parser of this process. */
 const parser = new RplcParser(messages, () => errorCount >= MAX_PARSE_ERRORS);
@@ -171,12 +166,12 @@ export function parse(source: SourceFile): Result<FileNode> {
       for (const key of Object.keys(item.children)) delete item.children[key];
     };
     parser.file();
-    const diagnostics = [
-      ...lexed.diagnostics,
-      ...parserDiagnostics(parser.errors, lexed.tokens, source),
-      ...astDiagnostics,
-    ];
-    return { value: builder.file(lexed.comments, file), diagnostics: normalize(diagnostics) };
+    const value = builder.file(lexed.comments, file);
+    const syntax = parserDiagnostics(parser.errors, lexed.tokens, source, value);
+    // One error per place: a parse error explains whatever the AST builder finds at its token.
+    const taken = new Set(syntax.map((d) => d.span?.start));
+    const rest = astDiagnostics.filter((d) => !taken.has(d.span?.start));
+    return { value, diagnostics: normalize([...lexed.diagnostics, ...syntax, ...rest]) };
   } catch (e) {
     // INVARIANT: the depth pre-scan keeps recursion bounded; a stack overflow here is a bug,
     // but it must still not escape as an exception from parse().
@@ -203,12 +198,12 @@ export function parseExpression(source: SourceFile): Result<Expr> {
     errorCount = 0;
     parser.input = lexed.tokens;
     const cst = parser.expression() as ExpressionCstNode | undefined;
-    const diagnostics: Diagnostic[] = [
-      ...lexed.diagnostics,
-      ...parserDiagnostics(parser.errors, lexed.tokens, source),
-    ];
-    const value = new AstBuilder(file, source.text.length, diagnostics).expression(cst, whole);
-    return { value, diagnostics: normalize(diagnostics) };
+    const astDiagnostics: Diagnostic[] = [];
+    const value = new AstBuilder(file, source.text.length, astDiagnostics).expression(cst, whole);
+    const syntax = parserDiagnostics(parser.errors, lexed.tokens, source);
+    const taken = new Set(syntax.map((d) => d.span?.start));
+    const rest = astDiagnostics.filter((d) => !taken.has(d.span?.start));
+    return { value, diagnostics: normalize([...lexed.diagnostics, ...syntax, ...rest]) };
   } catch (e) {
     if (e instanceof RangeError) {
       return {
@@ -260,6 +255,7 @@ function parserDiagnostics(
   errors: readonly IRecognitionException[],
   tokens: readonly IToken[],
   source: SourceFile,
+  file?: FileNode,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const last = tokens[tokens.length - 1];
@@ -273,16 +269,57 @@ function parserDiagnostics(
         : tokenSpan(source.path, tok);
     if (seen.has(at.start)) continue; // one error per place: recovery may report a token twice
     seen.add(at.start);
-    let expected = "something else";
-    let foundText = found(tok);
+    let p: Payload = { expected: [], found: found(tok) };
     try {
-      const p = JSON.parse(err.message) as { expected: string; found: string };
-      expected = p.expected;
-      foundText = p.found;
+      p = JSON.parse(err.message) as Payload;
     } catch {
       // A message not built by our provider: keep the defaults.
     }
-    out.push(diag("RPL1003", at, [expected, foundText]));
+    let expected = p.expected;
+    if (p.loop && file) {
+      const more = continuations(file, endOfTokenBefore(tokens, at.start));
+      expected = [...more.map((c) => `\`${c}\``), ...expected];
+    }
+    out.push(diag("RPL1003", at, [list(expected), p.found]));
   }
   return out;
+}
+
+/** Where the last token before `offset` ends (-1 when there is none). */
+function endOfTokenBefore(tokens: readonly IToken[], offset: number): number {
+  const tok = lastStartingBefore(tokens, offset, (t) => t.startOffset);
+  return tok ? tok.startOffset + tok.image.length : -1;
+}
+
+/** The clauses that the item ending at `end` (a rule or a risk) could still have taken. */
+function continuations(file: FileNode, end: number): string[] {
+  const start = (n: TopItem | OnItem) => n.span.start;
+  let item: TopItem | OnItem | undefined = lastStartingBefore(file.items, end, start);
+  if (item?.kind === "On" && item.span.end > end) item = lastStartingBefore(item.items, end, start);
+  if (!item || item.span.end !== end) return [];
+  if (item.kind === "Risk") return item.when ? [] : ["when"];
+  if (item.kind !== "Rule") return [];
+  const clauses: (keyof RuleDecl)[] = ["when", "unless", "reason"];
+  if (item.effect === "require_approval") clauses.push("approvers", "timeout");
+  return clauses.filter((c) => item[c] === undefined);
+}
+
+/** Binary search over nodes sorted by start: the last one starting before `offset`. */
+function lastStartingBefore<N>(
+  nodes: readonly N[],
+  offset: number,
+  startOf: (n: N) => number,
+): N | undefined {
+  let lo = 0;
+  let hi = nodes.length - 1;
+  let found: N | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const n = nodes[mid]!;
+    if (startOf(n) < offset) {
+      found = n;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }

@@ -310,8 +310,11 @@ export class RplcParser extends CstParser {
     this.CONSUME(T.Test);
     this.CONSUME(T.StringLiteral);
     this.CONSUME(T.LBrace);
-    this.CONSUME(T.Request);
-    this.SUBRULE(this.objectLiteral);
+    // Required; optional here so that a missing `request` is one clear error (RPL1015).
+    this.OPTION(() => {
+      this.CONSUME(T.Request);
+      this.SUBRULE(this.objectLiteral);
+    });
     this.MANY({ GATE: this.more, DEF: () => this.SUBRULE(this.expectation) });
     this.CONSUME(T.RBrace);
   });
@@ -320,14 +323,17 @@ export class RplcParser extends CstParser {
     this.CONSUME(T.Property);
     this.CONSUME(T.StringLiteral);
     this.CONSUME(T.LBrace);
-    this.CONSUME(T.For);
-    this.SUBRULE(this.qualifiedName);
+    // Required; optional here so that a missing `for` is one clear error (RPL1015).
     this.OPTION(() => {
+      this.CONSUME(T.For);
+      this.SUBRULE(this.qualifiedName);
+    });
+    this.OPTION2(() => {
       this.CONSUME(T.Where);
       this.SUBRULE(this.expression);
     });
     this.MANY({ GATE: this.more, DEF: () => this.SUBRULE(this.expectation) });
-    this.OPTION2(() => {
+    this.OPTION3(() => {
       this.CONSUME(T.Runs);
       this.CONSUME(T.NumberLiteral);
     });

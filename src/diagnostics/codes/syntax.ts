@@ -91,4 +91,11 @@ export const syntaxCodes = defineCodes({
     explain: "Only `list` and `map` take a type argument.",
     message: (name = "") => `type \`${name}\` takes no type argument`,
   },
+  RPL1015: {
+    severity: "error",
+    title: "missing clause",
+    explain:
+      "A `test` needs a `request { … }` and a `property` needs a `for ACTION` before its expectations.",
+    message: (clause = "", kind = "", name = "") => `${kind} \`${name}\` needs a \`${clause}\` clause`,
+  },
 });
