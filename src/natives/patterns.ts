@@ -12,12 +12,13 @@
  *   - `*` matches within one path segment (any characters but `/`, leading dots included); a
  *     segment that is only `*` needs at least one character;
  *   - `?` matches one character but `/`;
- *   - `**` as a whole segment matches any number of segments (`/etc/**` matches `/etc` too);
- *     elsewhere it is `*`;
+ *   - `**` as a whole segment matches any number of whole segments, none included, wherever it
+ *     stands (`/etc/**` matches `/etc`; picomatch is stricter when `**` follows the root or a `*`
+ *     segment); inside a segment it is `*`;
  *   - an input with a `.` or `..` segment never matches (wildcards never match them, and a
  *     pattern may not spell them out): `path.glob` normalizes first, so this only bites raw strings;
  *   - the empty string never matches; a trailing `/` in the input is not ignored;
- *   - `[!a]` negates as in shells (picomatch reads it differently).
+ *   - `[!a]` negates as in shells, and `*.*` matches `a.` (picomatch reads both differently).
  * Extglobs (`!(a)`, `@(a|b)` …) and regex-style groups `(a|b)` are not supported.
  */
 

@@ -29,6 +29,23 @@ export interface SecretRule {
 
 const SL = (rule: string) => `@secretlint/secretlint-rule-${rule}`;
 
+/**
+ * `prefix` then a run of `cls` whose length is within [min, max]: secretlint writes
+ * `prefix[cls]{min,max}(?![cls])`, which backtracks polynomially over long runs; here the run is
+ * taken whole (greedy, nothing after it) and its length checked afterwards, so a scan stays linear.
+ */
+function token(
+  prefix: string,
+  cls: string,
+  min: number,
+  max: number,
+): Pick<SecretRule, "pattern" | "accept"> {
+  return {
+    pattern: new RegExp(`(?<!\\p{L})${prefix}${cls}{${min},}`, "dgu"),
+    accept: (m) => m[0].length - prefix.replace(/\\/g, "").length <= max,
+  };
+}
+
 /** Shannon entropy in bits per character. */
 export function entropy(s: string): number {
   const counts = new Map<string, number>();
@@ -96,12 +113,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     group: 1,
     source: `${SL("npm")} (x-oauth-basic)`,
   },
-  {
-    kind: "gitlab_token",
-    pattern: /(?<!\p{L})glpat-[A-Za-z0-9_-]{20,128}(?![A-Za-z0-9_-])/dgu,
-    group: 0,
-    source: SL("gitlab"),
-  },
+  { kind: "gitlab_token", ...token("glpat-", "[A-Za-z0-9_-]", 20, 128), group: 0, source: SL("gitlab") },
   {
     kind: "slack_token",
     pattern: /\b(?:xoxb|xoxp|xapp|xoxa|xoxo|xoxr)-(?:\d-)?(?:[a-zA-Z0-9]{1,40}-){1,8}[a-zA-Z0-9]{1,40}\b/dg,
@@ -116,11 +128,23 @@ export const SECRET_RULES: readonly SecretRule[] = [
     source: `${SL("slack")} (IncomingWebhooks)`,
   },
   {
+    // secretlint: sk-(proj|svcacct|admin)-(74|58 chars)T3BlbkFJ(74|58 chars), matched as one run.
     kind: "openai_api_key",
-    pattern:
-      /sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20}/dg,
+    pattern: /sk-(?:proj|svcacct|admin)-([A-Za-z0-9_-]{124,})/dg,
     group: 0,
+    accept: (m) => {
+      const body = m[1] ?? "";
+      return [58, 74].some(
+        (a) => body.slice(a, a + 8) === "T3BlbkFJ" && [58, 74].includes(body.length - a - 8),
+      );
+    },
     source: SL("openai"),
+  },
+  {
+    kind: "openai_api_key",
+    pattern: /sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20}/dg,
+    group: 0,
+    source: `${SL("openai")} (legacy keys)`,
   },
   {
     kind: "anthropic_api_key",
@@ -140,12 +164,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     group: 0,
     source: SL("huggingface"),
   },
-  {
-    kind: "linear_api_key",
-    pattern: /(?<!\p{L})lin_api_[a-zA-Z0-9_]{32,128}(?![a-zA-Z0-9_])/dgu,
-    group: 0,
-    source: SL("linear"),
-  },
+  { kind: "linear_api_key", ...token("lin_api_", "[a-zA-Z0-9_]", 32, 128), group: 0, source: SL("linear") },
   {
     kind: "notion_token",
     pattern: /(?<!\p{L})ntn_[0-9]{11}[A-Za-z0-9]{35}(?![A-Za-z0-9])/dgu,
@@ -202,21 +221,16 @@ export const SECRET_RULES: readonly SecretRule[] = [
     group: 0,
     source: SL("docker"),
   },
-  {
-    kind: "figma_token",
-    pattern: /(?<!\p{L})figd_[A-Za-z0-9_-]{40,200}(?![A-Za-z0-9_-])/dgu,
-    group: 0,
-    source: SL("figma"),
-  },
+  { kind: "figma_token", ...token("figd_", "[A-Za-z0-9_-]", 40, 200), group: 0, source: SL("figma") },
   {
     kind: "npm_token",
-    pattern: /(?<!\p{L})npm_[A-Za-z0-9_]{36}(?![A-Za-z0-9_])/dgu,
+    ...token("npm_", "[A-Za-z0-9_]", 36, 36),
     group: 0,
     source: `${SL("npm")} (NPM_ACCESS_TOKEN)`,
   },
   {
     kind: "npm_token",
-    pattern: /_authToken=([^$\s][^\s]{0,512})/dg,
+    pattern: /_authToken=([^$[\s][^\s]{0,512})/dg,
     group: 1,
     source: `${SL("npm")} (npmrc _authToken)`,
   },

@@ -128,7 +128,7 @@ class Walker {
       const what = problem.missing
         ? `missing \`${problem.type}\``
         : problem.end > problem.start
-          ? `unexpected \`${clip(this.src.slice(problem.start, problem.end))}\``
+          ? `unexpected \`${clip(this.src.slice(problem.start, problem.end).trim())}\``
           : "unexpected end of input";
       throw new NativeError(
         `cannot parse shell command \`${clip(this.src)}\`: ${what} at offset ${problem.start}`,
@@ -158,13 +158,18 @@ class Walker {
       case "file_redirect":
         this.fileRedirect(n);
         break;
-      case "pipeline":
-        for (const stage of n.children.filter((c) => c.type !== "|" && c.type !== "|&").slice(1)) {
+      case "pipeline": {
+        const stages = n.children.filter((c) => c.type !== "|" && c.type !== "|&");
+        for (const stage of stages.slice(1)) {
           const cmd =
             stage.type === "redirected_statement" ? stage.children.find((c) => c.field === "body") : stage;
           if (cmd?.type === "command") this.piped.add(cmd);
         }
-        break;
+        // tree-sitter-bash hangs `a | b > f` on the pipeline; bash applies it to the last stage.
+        const last = stages[stages.length - 1];
+        for (const c of n.children) this.walk(c, c === last ? redirects : []);
+        return;
+      }
       case "redirected_statement": {
         const own = n.children.filter((c) => c.field === "redirect");
         for (const c of n.children) this.walk(c, c.field === "body" ? own : []);

@@ -51,6 +51,8 @@ export function hostOf(input: string): { host: string; url?: URL } {
     return { host, url };
   }
   const bare = isIP(input) === 6 ? `[${input}]` : input;
+  // `mailto:a@b.c`: no `//`, not a host either, but a URL.
+  if (/[/@?#]/.test(bare) && URL.canParse(input)) return { host: hostname(parse(input)), url: parse(input) };
   if (bare === "" || /[\s/@?#\\]/.test(bare))
     throw new NativeError(`cannot read \`${clip(input)}\` as a host`);
   return { host: hostname(parse(`http://${bare}/`)) };

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { T } from "../../../src/check/types.js";
+import { checkTimeZone, formatDuration, formatTime, wallClock } from "../../../src/natives/time.js";
+import { call, native, sig, thrown } from "./helpers.js";
+
+const at = (iso: string) => Date.parse(iso);
+
+describe("hour and weekday", () => {
+  it.each([
+    // [instant, zone, hour, weekday]
+    ["2026-11-24T10:00:00Z", undefined, 10, 2],
+    ["2026-11-24T10:00:00Z", "Europe/Berlin", 11, 2], // CET, +01:00
+    ["2026-07-01T10:00:00Z", "Europe/Berlin", 12, 3], // CEST, +02:00
+    ["2026-11-24T23:30:00Z", "Asia/Tokyo", 8, 3], // next day
+    ["2026-11-24T02:00:00Z", "America/Los_Angeles", 18, 1], // previous day
+    ["2026-03-29T00:59:59Z", "Europe/Berlin", 1, 0], // just before the spring-forward gap
+    ["2026-03-29T01:00:00Z", "Europe/Berlin", 3, 0], // 02:00 does not exist
+    ["2026-11-22T00:00:00Z", "UTC", 0, 0], // Sunday midnight
+    ["2026-11-28T23:59:59Z", "UTC", 23, 6], // Saturday
+    ["2026-11-24T10:00:00Z", "Asia/Kolkata", 15, 2], // half-hour offset
+  ])("%s in %s: hour %i, weekday %i", (iso, zone, hour, weekday) => {
+    const t = at(iso);
+    expect(call("hour", t, zone)).toBe(hour);
+    expect(call("weekday", t, zone)).toBe(weekday);
+  });
+
+  it("reads dates before 1970 and far in the future", () => {
+    expect(wallClock(at("1969-12-31T23:00:00Z"), "Europe/Berlin")).toMatchObject({ year: 1970, hour: 0 });
+    expect(wallClock(at("2300-01-01T12:00:00Z"), "America/New_York")).toMatchObject({ year: 2300, hour: 7 });
+  });
+
+  it("checks the zone literal at compile time", () => {
+    const hour = native("hour");
+    expect(hour.literalArgs).toEqual([1]);
+    expect(hour.checkLiteral?.(1, "Europe/Berlin")).toBeUndefined();
+    expect(hour.checkLiteral?.(1, "Europe/Berln")).toBe(
+      "unknown time zone `Europe/Berln`: use an IANA name such as `Europe/Berlin`",
+    );
+    expect(checkTimeZone("Mars/Olympus")).toBeDefined();
+    expect(thrown(() => call("hour", 0, "Nowhere/Land"))).toBe(
+      "NativeError: unknown time zone `Nowhere/Land`",
+    );
+    expect(thrown(() => call("hour", Number.NaN))).toBe("NativeError: timestamp `NaN` is out of range");
+  });
+
+  it("types", () => {
+    expect(sig("hour", T.timestamp)).toEqual({ ok: true, result: T.number });
+    expect(sig("weekday", T.timestamp, T.string)).toEqual({ ok: true, result: T.number });
+    expect(sig("hour", T.number)).toEqual({
+      ok: false,
+      message: "expected `timestamp`, found `number`",
+      arg: 0,
+    });
+    expect(sig("hour", T.duration).ok).toBe(false);
+    expect(native("hour").arity).toEqual([1, 2]);
+  });
+});
+
+describe("format_time and format_duration", () => {
+  it.each([
+    ["2026-11-24T10:00:00Z", undefined, "2026-11-24T10:00:00Z"],
+    ["2026-11-24T10:00:00.250Z", undefined, "2026-11-24T10:00:00.250Z"],
+    ["2026-11-24T10:00:00Z", "Europe/Berlin", "2026-11-24T11:00:00+01:00"],
+    ["2026-07-01T10:00:00Z", "America/New_York", "2026-07-01T06:00:00-04:00"],
+    ["2026-11-24T10:00:00Z", "Asia/Kolkata", "2026-11-24T15:30:00+05:30"],
+    ["2026-11-24T10:00:00Z", "Etc/UTC", "2026-11-24T10:00:00Z"],
+  ])("%s in %s is %s", (iso, zone, text) => {
+    expect(formatTime(at(iso), zone)).toBe(text);
+    expect(call("format_time", at(iso), zone)).toBe(text);
+  });
+
+  it("round-trips through Date.parse", () => {
+    for (const iso of ["2026-02-28T23:59:59.999Z", "1999-12-31T00:00:00Z"]) {
+      for (const zone of [undefined, "Europe/Berlin", "Pacific/Chatham"]) {
+        expect(Date.parse(formatTime(at(iso), zone))).toBe(at(iso));
+      }
+    }
+  });
+
+  it.each([
+    [0, "0s"],
+    [500, "500ms"],
+    [1500, "1500ms"],
+    [30_000, "30s"],
+    [90_000, "90s"],
+    [1_800_000, "30m"],
+    [3_600_000, "1h"],
+    [5_400_000, "90m"],
+    [86_400_000 * 7, "7d"],
+    [-1_800_000, "-30m"],
+    [0.5, "0.5ms"],
+  ])("format_duration(%d) is %s", (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+
+  it("types and rejects a non-finite duration", () => {
+    expect(sig("format_duration", T.duration)).toEqual({ ok: true, result: T.string });
+    expect(sig("format_duration", T.number)).toEqual({
+      ok: false,
+      message: "expected `duration`, found `number`",
+      arg: 0,
+    });
+    expect(sig("format_time", T.timestamp, T.string)).toEqual({ ok: true, result: T.string });
+    expect(thrown(() => formatDuration(Number.POSITIVE_INFINITY))).toBe(
+      "NativeError: duration `Infinity` is not finite",
+    );
+  });
+});
