@@ -131,6 +131,26 @@ function checkHas(c: Checker, e: CallExpr, env: Env): Type {
   return T.bool;
 }
 
+/**
+ * `checkLiteral` results: literal checks are pure and some are costly (a time zone, a regular
+ * expression's backtracking analysis), and policies repeat the same literals many times.
+ */
+const literalChecks = new WeakMap<NativeFunction, Map<string, string | undefined>>();
+
+function checkLiteralCached(fn: NativeFunction, index: number, value: string): string | undefined {
+  if (!fn.checkLiteral) return undefined;
+  let cache = literalChecks.get(fn);
+  if (!cache) {
+    cache = new Map();
+    literalChecks.set(fn, cache);
+  }
+  const key = `${index}\u0000${value}`;
+  if (cache.has(key)) return cache.get(key);
+  const problem = fn.checkLiteral(index, value);
+  if (cache.size < 10_000) cache.set(key, problem);
+  return problem;
+}
+
 function checkNativeCall(c: Checker, e: CallExpr, env: Env, fn: NativeFunction): Type {
   c.calls.set(e, { kind: "native", fn });
   const lambdaIndex = fn.lambda?.index;
@@ -160,7 +180,7 @@ function checkNativeCall(c: Checker, e: CallExpr, env: Env, fn: NativeFunction):
       failed = true;
       continue;
     }
-    const problem = fn.checkLiteral?.(i, arg.value);
+    const problem = checkLiteralCached(fn, i, arg.value);
     if (problem !== undefined) {
       c.report("RPL3120", arg.span, [fn.name, problem]);
       failed = true;
