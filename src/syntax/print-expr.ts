@@ -1,7 +1,8 @@
 /**
  * Expressions to docs. Parentheses appear only where precedence needs them (LANGUAGE.md §6,
  * BINARY_PRECEDENCE in ast.ts): a child binds looser than its parent, a right operand of the same
- * level (`a - (b - c)`, `a and (b and c)`), or a comparison under a comparison (they do not chain).
+ * level (`a - (b - c)`, `a and (b and c)`), or a comparison under a comparison (they do not chain);
+ * and, for readers used to other languages, around `??` under a comparison or logical operator.
  * Chains of `and` / `or` break before the operator when they do not fit; lists, objects and call
  * arguments break one item per line. Strings print with JSON escapes (JSON.stringify), numbers as
  * written, durations as amount and unit.
@@ -116,7 +117,12 @@ export function exprDoc(e: Expr, ctx: PrintCtx): Doc {
       // Only valid as a call argument (handled there); anywhere else it needs parentheses.
       return ["(", lambdaDoc(e, ctx), ")"];
     case "Unary": {
-      if (e.op === "not") return ["not ", wrap(e.operand, precedence(e.operand) < NOT_PRECEDENCE, ctx)];
+      if (e.op === "not") {
+        return [
+          "not ",
+          wrap(e.operand, precedence(e.operand) < NOT_PRECEDENCE || isCoalesce(e.operand), ctx),
+        ];
+      }
       // `-(-x)` rather than `--x`, which reads like a decrement.
       const nested = e.operand.kind === "Unary" && e.operand.op === "-";
       return ["-", wrap(e.operand, nested || precedence(e.operand) < NEGATE_PRECEDENCE, ctx)];
@@ -125,8 +131,13 @@ export function exprDoc(e: Expr, ctx: PrintCtx): Doc {
       if (e.op === "and" || e.op === "or") return chainDoc(e, ctx);
       const p = BINARY_PRECEDENCE[e.op];
       const lp = precedence(e.left);
-      const left = wrap(e.left, lp < p || (p === COMPARISON_PRECEDENCE && lp === p), ctx);
-      const right = wrap(e.right, precedence(e.right) <= p, ctx);
+      const clarify = p <= COMPARISON_PRECEDENCE;
+      const left = wrap(
+        e.left,
+        lp < p || (p === COMPARISON_PRECEDENCE && lp === p) || (clarify && isCoalesce(e.left)),
+        ctx,
+      );
+      const right = wrap(e.right, precedence(e.right) <= p || (clarify && isCoalesce(e.right)), ctx);
       return [left, ` ${e.op} `, right];
     }
   }
@@ -160,11 +171,20 @@ function chainDoc(e: Expr & { kind: "Binary" }, ctx: PrintCtx): Doc {
   operands.reverse();
   const docs = operands.map((o, i) => {
     // The first operand is a left operand (looser needs parens); the others are right operands.
-    const needs = i === 0 ? precedence(o) < p : precedence(o) <= p;
+    const needs = (i === 0 ? precedence(o) < p : precedence(o) <= p) || isCoalesce(o);
     return needs ? parenthesized(o, ctx) : exprDoc(o, ctx);
   });
   const [first, ...rest] = docs;
   return group([first ?? "", indent(rest.map((d) => [line, `${op} `, d]))]);
+}
+
+/**
+ * The one exception to "parentheses only where precedence needs them": `a ?? b` keeps its
+ * parentheses as an operand of a comparison, `not`, `and` or `or`. In rplc `??` binds tighter
+ * than `==`, in JavaScript and C# looser, so `(x ?? "a") == "b"` without them misleads readers.
+ */
+function isCoalesce(e: Expr): boolean {
+  return e.kind === "Binary" && e.op === "??";
 }
 
 function wrap(e: Expr, needs: boolean, ctx: PrintCtx): Doc {

@@ -15,7 +15,8 @@
  *   when they fit, else one item per line (lists, objects and arguments then end with a comma).
  *   Object types are `{ a: T, b?: T }` on one line, else one field per line without commas.
  *   `on` patterns that do not fit break after a comma; `and` / `or` chains break before the operator.
- * - Operators take single spaces; parentheses only where precedence needs them.
+ * - Operators take single spaces; parentheses only where precedence needs them, and around `??`
+ *   under a comparison, `not`, `and` or `or` (its precedence differs between languages).
  * - Strings print with JSON escapes (JSON.stringify, and invisible or bidirectional-control
  *   characters as `\uXXXX`), numbers as written, durations as amount and unit, object keys bare
  *   when they are words, else quoted.

@@ -64,6 +64,15 @@ describe("printExpr: parentheses only where precedence needs them", () => {
     expect(printed(bin("??", a, bin("??", b, c)))).toBe("a ?? (b ?? c)");
   });
 
+  it("keeps `??` parenthesized under a comparison or a logical operator, for readers of other languages", () => {
+    expect(printed(bin("==", bin("??", a, str("x")), str("y")))).toBe('(a ?? "x") == "y"');
+    expect(printed(bin("in", c, bin("??", a, b)))).toBe("c in (a ?? b)");
+    expect(printed(not(bin("??", a, b)))).toBe("not (a ?? b)");
+    expect(printed(bin("and", bin("??", a, b), c))).toBe("(a ?? b) and c");
+    expect(printed(bin("+", bin("??", a, b), c))).toBe("(a ?? b) + c");
+    expect(printed(bin("??", bin("+", a, b), c))).toBe("a + b ?? c");
+  });
+
   it("never chains comparisons", () => {
     expect(printed(bin("==", bin("==", a, b), c))).toBe("(a == b) == c");
     expect(printed(bin("<", a, bin(">=", b, c)))).toBe("a < (b >= c)");
