@@ -134,7 +134,7 @@ export function delimited(
     open,
     openComment ? [" ", comment(openComment.text)] : "",
     opts.forceBreak ? breakParent : "",
-    indent([inner, ...parts]),
+    parts.length > 0 ? indent([inner, ...parts]) : "",
     inner,
     close,
   ]);

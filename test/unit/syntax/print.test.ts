@@ -95,6 +95,12 @@ describe("format: comments", () => {
     expect(fmt("let o = { a: 1\n # last\n}\n")).toBe("let o = {\n  a: 1,\n  # last\n}\n");
   });
 
+  it("keeps a comment in an otherwise empty body after the opening delimiter", () => {
+    expect(fmt("on a { # nothing yet\n}\n")).toBe("on a { # nothing yet\n}\n");
+    expect(fmt("let xs = [ # none\n]\n")).toBe("let xs = [ # none\n]\n");
+    expect(fmt("let xs = [\n # none\n]\n")).toBe("let xs = [\n  # none\n]\n");
+  });
+
   it("keeps comments in block bodies: after the brace, between entries, before the closing brace", () => {
     const text = "on a { # open\n  allow b # b\n  # end\n} # after\n";
     expect(fmt(text)).toBe(text);
