@@ -561,7 +561,7 @@ export class AstBuilder {
           span: this.tok(p),
         });
       }
-      values.push(this.postfix(operand?.children.postfix?.[0], operand ? this.node(operand, at) : at));
+      values.push(this.postfix(operand, at));
       const next = ops[i];
       if (!next) break;
       const prec = BINARY_PRECEDENCE[next.op];
@@ -583,7 +583,8 @@ export class AstBuilder {
     return { op: t.image as A.BinaryOp, span: this.tok(t) };
   }
 
-  private postfix(n: C.PostfixCstNode | undefined, fallback: Span): A.Expr {
+  /** An operand without its prefix operators: a primary expression and its suffixes. */
+  private postfix(n: C.OperandCstNode | undefined, fallback: Span): A.Expr {
     if (!n) return this.error(fallback);
     let e = this.primary(n.children, this.node(n, fallback));
     for (const s of n.children.suffix ?? []) {
@@ -598,16 +599,21 @@ export class AstBuilder {
         const index = this.expression(c.expression?.[0], whole);
         e = this.mk({ kind: "Index", object: e, index, span: whole }, e, index);
       } else if (c.LParen) {
-        const args = (c.argument ?? []).map((a) => this.argument(a, whole));
+        const parts: (C.LambdaCstNode | C.ExpressionCstNode)[] = [
+          ...(c.lambda ?? []),
+          ...(c.expression ?? []),
+        ];
+        if (c.lambda) parts.sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0));
+        const args = parts.map((a) =>
+          a.name === "lambda" ? this.lambda(a, whole) : this.expression(a, whole),
+        );
         e = this.mk({ kind: "Call", callee: e, args, span: whole }, e, ...args);
       }
     }
     return e;
   }
 
-  private argument(n: C.ArgumentCstNode, fallback: Span): A.Expr {
-    const lam = n.children.lambda?.[0];
-    if (!lam) return this.expression(n.children.expression?.[0], this.node(n, fallback));
+  private lambda(lam: C.LambdaCstNode, fallback: Span): A.Expr {
     const params = (lam.children.Identifier ?? [])
       .filter((t) => !t.isInsertedInRecovery)
       .map((t) => this.name(t));
@@ -616,7 +622,7 @@ export class AstBuilder {
     return this.mk({ kind: "Lambda", params, body, span: at }, body);
   }
 
-  private primary(c: C.PostfixCstChildren, at: Span): A.Expr {
+  private primary(c: C.OperandCstChildren, at: Span): A.Expr {
     const str = c.StringLiteral?.[0];
     if (str) return this.string(str);
     const num = c.NumberLiteral?.[0];

@@ -389,15 +389,6 @@ export interface OperandCstNode extends CstNode {
 
 export type OperandCstChildren = {
   PrefixOp?: IToken[];
-  postfix: PostfixCstNode[];
-};
-
-export interface PostfixCstNode extends CstNode {
-  name: "postfix";
-  children: PostfixCstChildren;
-}
-
-export type PostfixCstChildren = {
   StringLiteral?: IToken[];
   NumberLiteral?: IToken[];
   DurationLiteral?: IToken[];
@@ -423,22 +414,12 @@ export type SuffixCstChildren = {
   Dot?: IToken[];
   AnyName?: IToken[];
   LBracket?: IToken[];
-  expression?: ExpressionCstNode[];
+  expression?: (ExpressionCstNode)[];
   RBracket?: IToken[];
   LParen?: IToken[];
-  argument?: (ArgumentCstNode)[];
+  lambda?: (LambdaCstNode)[];
   Comma?: (IToken)[];
   RParen?: IToken[];
-};
-
-export interface ArgumentCstNode extends CstNode {
-  name: "argument";
-  children: ArgumentCstChildren;
-}
-
-export type ArgumentCstChildren = {
-  lambda?: LambdaCstNode[];
-  expression?: ExpressionCstNode[];
 };
 
 export interface LambdaCstNode extends CstNode {
@@ -521,9 +502,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   expression(children: ExpressionCstChildren, param?: IN): OUT;
   binaryOp(children: BinaryOpCstChildren, param?: IN): OUT;
   operand(children: OperandCstChildren, param?: IN): OUT;
-  postfix(children: PostfixCstChildren, param?: IN): OUT;
   suffix(children: SuffixCstChildren, param?: IN): OUT;
-  argument(children: ArgumentCstChildren, param?: IN): OUT;
   lambda(children: LambdaCstChildren, param?: IN): OUT;
   listLiteral(children: ListLiteralCstChildren, param?: IN): OUT;
   objectLiteral(children: ObjectLiteralCstChildren, param?: IN): OUT;

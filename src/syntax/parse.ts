@@ -222,18 +222,23 @@ export function parseExpression(source: SourceFile): Result<Expr> {
 const OPENERS = new Set([T.LParen, T.LBracket, T.LBrace]);
 const CLOSERS = new Set([T.RParen, T.RBracket, T.RBrace]);
 
-/** The first token that nests brackets, a prefix-operator run or type arguments too deep. */
+/**
+ * The first token that nests too deep: brackets (a lambda body `=>` counts as one more level,
+ * up to the `,` or closing bracket that ends it), a run of prefix operators, or type arguments.
+ */
 function tooDeep(tokens: readonly IToken[]): IToken | undefined {
-  let depth = 0;
+  const open: boolean[] = []; // true for a bracket, false for a lambda body
   let prefixRun = 0;
   let typeArgs = 0;
   let prev: IToken | undefined;
   for (const tok of tokens) {
     const t = tok.tokenType;
-    if (OPENERS.has(t)) {
-      if (++depth > MAX_NESTING) return tok;
-    } else if (CLOSERS.has(t)) {
-      depth = Math.max(0, depth - 1);
+    if (OPENERS.has(t) || t === T.Arrow) {
+      open.push(t !== T.Arrow);
+      if (open.length > MAX_NESTING) return tok;
+    } else if (CLOSERS.has(t) || t === T.Comma) {
+      while (open.length > 0 && open[open.length - 1] === false) open.pop();
+      if (t !== T.Comma) open.pop();
     }
     if (t === T.Not || t === T.Minus) {
       if (++prefixRun > MAX_NESTING) return tok;

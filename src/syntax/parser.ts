@@ -462,16 +462,14 @@ export class RplcParser extends CstParser {
     );
   });
 
-  /** Prefix operators (`not`, `-`) in source order, then a postfix expression. */
+  /**
+   * Prefix operators (`not`, `-`) in source order, a primary expression, then `.field`,
+   * `[index]` and `(args)` suffixes. One rule, not three, to keep each level of nesting cheap.
+   */
   operand = this.RULE("operand", () => {
     this.MANY(() => this.CONSUME(T.PrefixOp));
-    this.SUBRULE(this.postfix);
-  });
-
-  /** A primary expression followed by `.field`, `[index]` and `(args)` suffixes. */
-  postfix = this.RULE("postfix", () => {
     this.OR(
-      this.cached("postfix", () => [
+      this.cached("operand", () => [
         { ALT: () => this.CONSUME(T.StringLiteral) },
         { ALT: () => this.CONSUME(T.NumberLiteral) },
         { ALT: () => this.CONSUME(T.DurationLiteral) },
@@ -492,7 +490,7 @@ export class RplcParser extends CstParser {
         },
       ]),
     );
-    this.MANY(() => this.SUBRULE(this.suffix));
+    this.MANY2(() => this.SUBRULE(this.suffix));
   });
 
   /** One postfix operation; a rule of its own so the CST keeps the suffixes in source order. */
@@ -513,13 +511,14 @@ export class RplcParser extends CstParser {
           },
         },
         {
+          // Arguments: lambdas and expressions (cst-to-ast orders them by offset).
           ALT: () => {
             this.CONSUME(T.LParen);
             this.OPTION(() => {
-              this.SUBRULE(this.argument);
+              this.OR2(this.cached("argument", () => this.argumentAlternatives(1)));
               this.MANY(() => {
                 this.CONSUME(T.Comma);
-                this.SUBRULE2(this.argument);
+                this.OR3(this.cached("argument2", () => this.argumentAlternatives(2)));
               });
               this.OPTION2(() => this.CONSUME2(T.Comma));
             });
@@ -530,18 +529,19 @@ export class RplcParser extends CstParser {
     );
   });
 
-  /** A call argument: a lambda (`x => e`, `(a, b) => e`) or an expression. */
-  argument = this.RULE("argument", () => {
-    this.OR(
-      this.cached("argument", () => ({
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-          { GATE: () => this.lambdaAhead(), ALT: () => this.SUBRULE(this.lambda) },
-          { ALT: () => this.SUBRULE(this.expression) },
-        ],
-      })),
-    );
-  });
+  /**
+   * A call argument: a lambda (`x => e`, `(a, b) => e`) or an expression. Inline in `suffix`
+   * rather than a rule of its own, to keep each level of nested calls cheap.
+   */
+  private argumentAlternatives(occurrence: 1 | 2) {
+    const lambda = () => (occurrence === 1 ? this.SUBRULE(this.lambda) : this.SUBRULE2(this.lambda));
+    const expression = () =>
+      occurrence === 1 ? this.SUBRULE2(this.expression) : this.SUBRULE3(this.expression);
+    return {
+      IGNORE_AMBIGUITIES: true,
+      DEF: [{ GATE: () => this.lambdaAhead(), ALT: lambda }, { ALT: expression }],
+    };
+  }
 
   lambda = this.RULE("lambda", () => {
     this.OR(
