@@ -50,16 +50,27 @@ function newAjv(schema: JsonSchema, extra: Options = {}): Ajv {
   return ajv;
 }
 
-const compiled = new WeakMap<JsonSchema, Validator>();
+/**
+ * Compiling a schema costs milliseconds; the same schemas come back (every policy set of a test
+ * run, every `rplc test` request): results are cached by the schema's JSON text.
+ */
+const CACHE_LIMIT = 256;
+const compiled = new Map<string, Validator>();
+const standalone = new Map<string, StandaloneResult>();
 
-/** A validator compiled in memory (the interpreter's), cached per schema object. */
-export function validatorFor(schema: JsonSchema): Validator {
-  let v = compiled.get(schema);
+function remember<V>(cache: Map<string, V>, key: string, make: () => V): V {
+  let v = cache.get(key);
   if (v === undefined) {
-    v = newAjv(schema).compile(schema) as Validator;
-    compiled.set(schema, v);
+    v = make();
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(key, v);
   }
   return v;
+}
+
+/** A validator compiled in memory (the interpreter's). */
+export function validatorFor(schema: JsonSchema): Validator {
+  return remember(compiled, JSON.stringify(schema), () => newAjv(schema).compile(schema) as Validator);
 }
 
 export type StandaloneResult =
@@ -75,6 +86,12 @@ const REQUIRE = /require\("([^"]*)"\)/g;
  * module-scope function that provides the ajv runtime modules.
  */
 export function standaloneValidator(schema: JsonSchema, requireName: string): StandaloneResult {
+  return remember(standalone, `${requireName}\u0000${JSON.stringify(schema)}`, () =>
+    generate(schema, requireName),
+  );
+}
+
+function generate(schema: JsonSchema, requireName: string): StandaloneResult {
   let source: string;
   try {
     const ajv = newAjv(schema, { code: { esm: true, source: true } });
