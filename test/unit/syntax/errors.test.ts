@@ -49,7 +49,7 @@ describe("nesting limit (RPL1007, reported once, no recursion)", () => {
   it("the depth error points at the first token past the limit", () => {
     const r = parseText(`let x = ${"(".repeat(300)}`);
     const d = r.diagnostics[0];
-    expect(d?.span && d.span.start).toBe("let x = ".length + 256);
+    expect(d?.span?.start).toBe("let x = ".length + 256);
   });
 });
 
