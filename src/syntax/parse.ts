@@ -130,6 +130,7 @@ const messages: IParserErrorMessageProvider = {
 };
 
 const ON_ITEMS = ["a rule", "a risk", "`let`", "`}`"];
+const LAMBDA_HELP = { help: "a lambda may only be a call argument, as in `any(xs, x => x > 1)`" };
 const EOF_TOKEN = { tokenType: EOF, image: "" } as IToken;
 
 /** The one parser of this process. */
@@ -285,7 +286,8 @@ function parserDiagnostics(
       const more = continuations(file, endOfTokenBefore(tokens, at.start));
       expected = [...more.map((c) => `\`${c}\``), ...expected];
     }
-    out.push(diag("RPL1003", at, [list(expected), p.found]));
+    const help = tok.tokenType === T.Arrow ? LAMBDA_HELP : {};
+    out.push(diag("RPL1003", at, [list(expected), p.found], help));
   }
   return out;
 }

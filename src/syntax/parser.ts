@@ -59,7 +59,7 @@ export class RplcParser extends CstParser {
 
   file = this.RULE("file", () => {
     this.MANY({
-      GATE: this.more,
+      GATE: this.itemAhead,
       DEF: () => {
         const item = this.SUBRULE(this.topItem);
         if (!this.RECORDING_PHASE) this.onTopItem?.(item);
@@ -199,7 +199,7 @@ export class RplcParser extends CstParser {
     this.CONSUME(T.On);
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.qualifiedName) });
     this.CONSUME(T.LBrace);
-    this.MANY({ GATE: this.more, DEF: () => this.SUBRULE(this.onItem) });
+    this.MANY({ GATE: this.itemAhead, DEF: () => this.SUBRULE(this.onItem) });
     this.CONSUME(T.RBrace);
   });
 
@@ -600,6 +600,20 @@ export class RplcParser extends CstParser {
   /** The gate of every loop over items: false once `stop` says enough errors were reported. */
   private more(): boolean {
     return !this.stop();
+  }
+
+  /**
+   * The gate of the loops over items. Besides the error cap, it keeps recovery from restarting
+   * at a keyword that is not starting an item: after `.` (`args.test`), `context` not followed
+   * by `{`, `action` not followed by a name (`context.env`, `action == "x"`).
+   */
+  private itemAhead(): boolean {
+    if (this.stop()) return false;
+    if (isType(this.LA(0), T.Dot)) return false;
+    const next = this.LA(1);
+    if (isType(next, T.Context)) return isType(this.LA(2), T.LBrace);
+    if (isType(next, T.Action)) return isType(this.LA(2), T.AnyName);
+    return true;
   }
 
   /** Is the input at `x =>` or `(a, b) =>`? A plain scan, no backtracking. */
