@@ -139,7 +139,8 @@ export function admit(
       readonly known: boolean;
     }
   | { readonly ok: false; readonly known: boolean; readonly errors: DecisionError[] } {
-  const shape = shapeErrors(request);
+  const now = requestTime(request, options.clock);
+  const shape = shapeErrors(request, now);
   if (shape !== null) return { ok: false, known: false, errors: shape };
   const req = request as Record<string, unknown>;
   const action = req.action as string;
@@ -160,7 +161,7 @@ export function admit(
     }
   }
   if (errors !== null) return { ok: false, known: info !== undefined, errors };
-  return { ok: true, action, args, context, now: requestTime(req, options.clock), known: info !== undefined };
+  return { ok: true, action, args, context, now, known: info !== undefined };
 }
 
 /** Whether an item takes part in a decision on `action` (step 2 and 4). */

@@ -17,8 +17,6 @@ import { parseTime } from "./values.js";
 /** Deepest nesting of objects and lists a request may have (counted from the request itself). */
 export const MAX_DEPTH = 128;
 
-const FIELDS = new Set(["action", "args", "context", "time"]);
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -50,7 +48,9 @@ function jsonProblem(value: unknown, depth: number): string | null {
         }
         return null;
       }
-      for (const key of Object.keys(value)) {
+      // for…in with an own-property test walks without allocating a key array.
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
         const p = jsonProblem((value as Record<string, unknown>)[key], depth + 1);
         if (p !== null) return `/${pointerSegment(key)}${p}`;
       }
@@ -61,37 +61,47 @@ function jsonProblem(value: unknown, depth: number): string | null {
   }
 }
 
+function push(errors: DecisionError[] | null, message: string): DecisionError[] {
+  const out = errors ?? [];
+  out.push({ message });
+  return out;
+}
+
 /**
  * Step 1: the request's shape. Null when it is a request; else the errors (nothing is evaluated
- * for a request of the wrong shape). `time` is checked by `requestTime`.
+ * for a request of the wrong shape). `now` is what `requestTime` returned (NaN: a bad `time`).
  */
-export function shapeErrors(request: unknown): DecisionError[] | null {
+export function shapeErrors(request: unknown, now: number): DecisionError[] | null {
   if (!isObject(request)) return [{ message: "request: must be a JSON object" }];
   let errors: DecisionError[] | null = null;
-  const add = (message: string) => {
-    errors ??= [];
-    errors.push({ message });
-  };
-  for (const key of Object.keys(request)) {
-    if (!FIELDS.has(key))
-      add(`/${pointerSegment(key)}: unknown request field (expected action, args, context, time)`);
-  }
-  if (!Object.hasOwn(request, "action")) add("/action: is required");
-  else if (typeof request.action !== "string") add("/action: must be a string");
-  for (const key of ["args", "context"] as const) {
-    if (!Object.hasOwn(request, key) || request[key] === undefined) continue;
-    const v = request[key];
-    if (!isObject(v)) add(`/${key}: must be an object`);
-    else {
-      const p = jsonProblem(v, 1);
-      if (p !== null) add(`/${key}${p}`);
+  for (const key in request) {
+    if (!Object.hasOwn(request, key)) continue;
+    if (key !== "action" && key !== "args" && key !== "context" && key !== "time") {
+      errors = push(
+        errors,
+        `/${pointerSegment(key)}: unknown request field (expected action, args, context, time)`,
+      );
     }
   }
-  if (Object.hasOwn(request, "time") && request.time !== undefined) {
-    const t = request.time;
-    if (typeof t !== "string" || parseTime(t) === undefined) add("/time: must be an RFC 3339 date-time");
-  }
+  if (!Object.hasOwn(request, "action")) errors = push(errors, "/action: is required");
+  else if (typeof request.action !== "string") errors = push(errors, "/action: must be a string");
+  errors = objectField(request, "args", errors);
+  errors = objectField(request, "context", errors);
+  if (Number.isNaN(now)) errors = push(errors, "/time: must be an RFC 3339 date-time");
   return errors;
+}
+
+function objectField(
+  request: Record<string, unknown>,
+  key: "args" | "context",
+  errors: DecisionError[] | null,
+) {
+  if (!Object.hasOwn(request, key)) return errors;
+  const v = request[key];
+  if (v === undefined) return errors;
+  if (!isObject(v)) return push(errors, `/${key}: must be an object`);
+  const p = jsonProblem(v, 1);
+  return p === null ? errors : push(errors, `/${key}${p}`);
 }
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -108,10 +118,15 @@ export function contextOf(request: Record<string, unknown>): Record<string, unkn
   return (v ?? EMPTY) as Record<string, unknown>;
 }
 
-/** `now` of a well-shaped request: its `time`, or the current time when it has none. */
-export function requestTime(request: Record<string, unknown>, clock: () => number = Date.now): number {
-  const t = Object.hasOwn(request, "time") ? request.time : undefined;
-  return typeof t === "string" ? (parseTime(t) ?? Number.NaN) : clock();
+/**
+ * `now` of a request: its `time`, or the current time when it has none; NaN when `time` is there
+ * but not an RFC 3339 date-time (shapeErrors reports it).
+ */
+export function requestTime(request: unknown, clock: () => number = Date.now): number {
+  if (!isObject(request) || !Object.hasOwn(request, "time")) return clock();
+  const t = request.time;
+  if (t === undefined) return clock();
+  return typeof t === "string" ? (parseTime(t) ?? Number.NaN) : Number.NaN;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -140,45 +140,86 @@ export function includes(list: readonly unknown[], item: unknown): boolean {
 // ---------------------------------------------------------------------------------------------
 // Time
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS[month - 1] ?? 0;
 }
 
-/** An RFC 3339 date-time → epoch milliseconds, or undefined when it is not one. */
-export function parseTime(text: string): number | undefined {
-  if (text.length > 40) return undefined;
-  const m = RFC3339.exec(text);
-  if (m === null) return undefined;
-  const [, y, mo, d, h, mi, s, frac, z, sign, oh, om] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
-  // Second 60 is a leap second; it counts as the last millisecond of its minute.
-  if (hour > 23 || minute > 59 || second > 60) return undefined;
-  let offset = 0;
-  if (z === undefined) {
-    const ohn = Number(oh);
-    const omn = Number(om);
-    if (ohn > 23 || omn > 59) return undefined;
-    offset = (ohn * 60 + omn) * 60_000 * (sign === "-" ? -1 : 1);
+/** The number of `n` decimal digits at `i`, or -1. */
+function digits(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let j = i; j < i + n; j++) {
+    const c = s.charCodeAt(j) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
   }
-  const ms = frac === undefined ? 0 : Number(frac.slice(0, 3).padEnd(3, "0"));
-  const base = Date.UTC(
-    year,
-    month - 1,
-    day,
-    hour,
-    minute,
-    second === 60 ? 59 : second,
-    second === 60 ? 999 : ms,
-  );
+  return v;
+}
+
+/**
+ * An RFC 3339 date-time (`2026-11-24T10:00:00Z`, `…t10:00:00.5+01:00`, a space for `T`) →
+ * epoch milliseconds, or undefined when it is not one. Hand-written (no regular expression, no
+ * Date object until the end): every request without a cached time goes through it.
+ */
+export function parseTime(s: string): number | undefined {
+  const n = s.length;
+  if (n < 20 || n > 40) return undefined;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  const sep = s.charCodeAt(10);
+  if (
+    year < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysIn(year, month) ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    // Second 60 is a leap second; it counts as the last millisecond of its minute.
+    second < 0 ||
+    second > 60 ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    (sep !== 84 && sep !== 116 && sep !== 32) ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58
+  ) {
+    return undefined;
+  }
+  let i = 19;
+  let ms = 0;
+  if (s.charCodeAt(i) === 46) {
+    const start = ++i;
+    while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) {
+      if (i - start < 3) ms = ms * 10 + (s.charCodeAt(i) - 48);
+      i++;
+    }
+    const count = i - start;
+    if (count === 0 || count > 9) return undefined;
+    for (let k = count; k < 3; k++) ms *= 10;
+  }
+  let offset = 0;
+  const z = s.charCodeAt(i);
+  if (z === 90 || z === 122) {
+    if (i + 1 !== n) return undefined;
+  } else if (z === 43 || z === 45) {
+    const oh = digits(s, i + 1, 2);
+    const om = digits(s, i + 4, 2);
+    if (i + 6 !== n || s.charCodeAt(i + 3) !== 58 || oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
+    offset = (oh * 60 + om) * 60_000 * (z === 45 ? -1 : 1);
+  } else {
+    return undefined;
+  }
+  const leap = second === 60;
+  const base = Date.UTC(year, month - 1, day, hour, minute, leap ? 59 : second, leap ? 999 : ms);
   // Date.UTC maps years 0–99 to 1900–1999; RFC 3339 years are literal.
   const fixed = year < 100 ? new Date(base).setUTCFullYear(year) : base;
   return fixed - offset;

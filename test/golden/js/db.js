@@ -116,12 +116,12 @@ function unknown(action, args, context, now) {
 
 export function decide(request) {
   try {
-    const bad = shape(request);
+    const now = requestTime(request);
+    const bad = shape(request, now);
     if (bad !== null) return finalize(P, false, null, null, bad);
     const action = request.action;
     const args = argsOf(request);
     const context = contextOf(request);
-    const now = requestTime(request);
     switch (action) {
       case "db.query":
         return a0(action, args, context, now);

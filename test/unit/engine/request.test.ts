@@ -33,22 +33,22 @@ async function both(request: unknown) {
 
 describe("request shape", () => {
   it("accepts the four fields, args and context objects, an RFC 3339 time", () => {
-    expect(shapeErrors({ action: "a" })).toBeNull();
-    expect(shapeErrors({ action: "a", args: {}, context: {}, time: T0 })).toBeNull();
-    expect(shapeErrors({ action: "a", args: undefined, time: undefined })).toBeNull();
+    expect(shapeErrors({ action: "a" }, 0)).toBeNull();
+    expect(shapeErrors({ action: "a", args: {}, context: {}, time: T0 }, 0)).toBeNull();
+    expect(shapeErrors({ action: "a", args: undefined, time: undefined }, 0)).toBeNull();
   });
 
   it("reports each problem with its pointer", () => {
-    expect(shapeErrors(Object.create({ action: "inherited" }))).toEqual([
+    expect(shapeErrors(Object.create({ action: "inherited" }), 0)).toEqual([
       { message: "/action: is required" },
     ]);
-    expect(shapeErrors({ action: "a", args: { f: () => 1 } })).toEqual([
+    expect(shapeErrors({ action: "a", args: { f: () => 1 } }, 0)).toEqual([
       { message: "/args/f: must be a JSON value, not a function" },
     ]);
-    expect(shapeErrors({ action: "a", context: { n: [1, Number.NaN] } })).toEqual([
+    expect(shapeErrors({ action: "a", context: { n: [1, Number.NaN] } }, 0)).toEqual([
       { message: "/context/n/1: must be a finite number" },
     ]);
-    expect(shapeErrors({ action: "a", args: { "a/b": { "~": 10n } } })).toEqual([
+    expect(shapeErrors({ action: "a", args: { "a/b": { "~": 10n } } }, 0)).toEqual([
       { message: "/args/a~1b/~0: must be a JSON value, not a bigint" },
     ]);
   });

@@ -1,0 +1,218 @@
+/**
+ * The decision engine: cost per decision and load time. Run with `npm run bench -- engine`;
+ * record results in bench/results/engine.md (as ratios, with `nproc` and the Node version).
+ *
+ * 1. A 10-rule policy: the compiled module vs the same rules written by hand in JavaScript vs the
+ *    same conditions in CEL (@marcbachmann/cel-js, parsed once), all three assembling the same
+ *    Decision. The hand-written function does not validate the request against a schema; the
+ *    compiled module does (ajv standalone): that is part of what is measured.
+ * 2. 1,000 rules over 50 actions (bench/large-policy.ts): median per decision, compiled and
+ *    interpreted.
+ * 3. Loading a 1,000-rule module: `loadPolicy(source)` and a real `import()` of the file.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { parse as celParse } from "@marcbachmann/cel-js";
+import { bench, do_not_optimize, group, run, summary } from "mitata";
+import { DEFAULT_SETTINGS } from "../src/check/program.js";
+import { runPipeline } from "../src/compile/pipeline.js";
+import type { Decision, MatchedRisk } from "../src/engine/decision.js";
+import { finalize, type Held, hold, holdRisk, type RuleEntry } from "../src/engine/finalize.js";
+import { createInterpreter } from "../src/engine/interpret.js";
+import { loadPolicy } from "../src/engine/load.js";
+import { ACTIONS, largePolicySet } from "./large-policy.js";
+
+async function build(sources: { path: string; text: string }[]) {
+  const r = await runPipeline({ sources }, { cwd: "/bench" });
+  const { checked, code } = r.artifacts;
+  // INVARIANT: the benchmark policies compile.
+  if (!r.ok || checked === undefined || code === undefined)
+    throw new Error("INVARIANT: the policy must compile");
+  return { checked, code, policy: await loadPolicy(code) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Ten rules
+
+const TEN = `context {
+  env: "dev" | "staging" | "production"
+  agent: string
+}
+
+action pay.send {
+  amount: number
+  currency: string
+  to: list<string>
+  note?: string
+  path: string
+}
+
+on pay.send {
+  block big when args.amount > 10000
+  require approval mid when args.amount > 1000 and context.env == "production" approvers ["finance"]
+  allow small when args.amount < 100
+  block bad_currency when args.currency not in ["EUR", "USD", "GBP"]
+  block sanctioned when "XX-1" in args.to
+  allow internal when all(args.to, t => starts_with(t, "DE"))
+  require approval urgent when (args.note ?? "") == "urgent"
+  block tmp when starts_with(args.path, "/tmp/")
+  risk many 20 when len(args.to) > 3
+  risk prod 15 when context.env == "production"
+}
+`;
+
+const ten = await build([{ path: "ten.rplc", text: TEN }]);
+const request = {
+  action: "pay.send",
+  args: { amount: 250, currency: "EUR", to: ["DE1", "FR2"], path: "/srv/x" },
+  context: { env: "production", agent: "a" },
+  time: "2026-11-24T10:00:00Z",
+};
+
+const info = { hash: ten.policy.hash, settings: DEFAULT_SETTINGS };
+const R = Object.fromEntries(ten.policy.rules.map((r) => [r.id, r])) as Record<string, RuleEntry>;
+const K = Object.fromEntries(ten.policy.risks.map((r) => [r.id, r]));
+
+/** The ten rules as a person would write them by hand, sharing finalize for the Decision. */
+function handWritten(q: typeof request): Decision {
+  const a = q.args as typeof request.args & { note?: string };
+  const c = q.context;
+  let m: Held[] | null = null;
+  let k: MatchedRisk[] | null = null;
+  if (a.amount > 10000) m = hold(m, R.big as RuleEntry, null);
+  if (a.amount > 1000 && c.env === "production") m = hold(m, R.mid as RuleEntry, null);
+  if (a.amount < 100) m = hold(m, R.small as RuleEntry, null);
+  if (a.currency !== "EUR" && a.currency !== "USD" && a.currency !== "GBP")
+    m = hold(m, R.bad_currency as RuleEntry, null);
+  if (a.to.includes("XX-1")) m = hold(m, R.sanctioned as RuleEntry, null);
+  if (a.to.every((t) => t.startsWith("DE"))) m = hold(m, R.internal as RuleEntry, null);
+  if ((a.note ?? "") === "urgent") m = hold(m, R.urgent as RuleEntry, null);
+  if (a.path.startsWith("/tmp/")) m = hold(m, R.tmp as RuleEntry, null);
+  if (a.to.length > 3) k = holdRisk(k, K.many as never, 20);
+  if (c.env === "production") k = holdRisk(k, K.prod as never, 15);
+  return finalize(info, false, m, k, null);
+}
+
+const CEL: [string, string][] = [
+  ["big", "args.amount > 10000.0"],
+  ["mid", 'args.amount > 1000.0 && context.env == "production"'],
+  ["small", "args.amount < 100.0"],
+  ["bad_currency", '!(args.currency in ["EUR", "USD", "GBP"])'],
+  ["sanctioned", '"XX-1" in args.to'],
+  ["internal", 'args.to.all(t, t.startsWith("DE"))'],
+  ["urgent", 'has(args.note) && args.note == "urgent"'],
+  ["tmp", 'args.path.startsWith("/tmp/")'],
+];
+const celRules = CEL.map(([id, src]) => [R[id] as RuleEntry, celParse(src)] as const);
+const celMany = celParse("size(args.to) > 3");
+const celProd = celParse('context.env == "production"');
+
+function cel(q: typeof request): Decision {
+  const vars = { args: q.args, context: q.context };
+  let m: Held[] | null = null;
+  let k: MatchedRisk[] | null = null;
+  for (const [rule, f] of celRules) if (f(vars) === true) m = hold(m, rule, null);
+  if (celMany(vars) === true) k = holdRisk(k, K.many as never, 20);
+  if (celProd(vars) === true) k = holdRisk(k, K.prod as never, 15);
+  return finalize(info, false, m, k, null);
+}
+
+// The three agree before anything is timed.
+const expected = JSON.stringify(ten.policy.decide(request));
+for (const [name, f] of [
+  ["hand-written", handWritten],
+  ["cel-js", cel],
+] as const) {
+  // INVARIANT: the comparison is between equal decisions.
+  if (JSON.stringify(f(request)) !== expected) throw new Error(`INVARIANT: ${name} decides differently`);
+}
+
+summary(() => {
+  group("10 rules, one decision", () => {
+    bench("compiled module (validates the request)", () =>
+      do_not_optimize(ten.policy.decide(request)),
+    ).baseline(true);
+    bench("hand-written JavaScript (no validation)", () => do_not_optimize(handWritten(request)));
+    bench("@marcbachmann/cel-js (parsed once)", () => do_not_optimize(cel(request)));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 2. 1,000 rules over 50 actions
+
+const large = await build(largePolicySet());
+const interpreter = createInterpreter(large.checked);
+const requests = Array.from({ length: 64 }, (_, i) => ({
+  action: `svc${(i * 7) % ACTIONS}.call`,
+  args: {
+    sql:
+      i % 3 === 0
+        ? "DELETE FROM users"
+        : i % 3 === 1
+          ? "SELECT * FROM payments WHERE id = 1"
+          : "UPDATE t SET a = 1",
+    path: i % 2 === 0 ? "/tmp/x" : "/srv/data/file",
+    amount: i * 40,
+    to: ["a@acme.com", `x${i}@example.org`],
+    wait: 600_000,
+    tier: i % 2 === 0 ? "free" : "pro",
+  },
+  context: { env: i % 2 === 0 ? "production" : "dev", agent: "bot" },
+  time: "2026-11-24T10:00:00Z",
+}));
+let next = 0;
+for (const q of requests) {
+  // INVARIANT: both engines agree on the benchmark's requests.
+  if (JSON.stringify(large.policy.decide(q)) !== JSON.stringify(interpreter.decide(q))) {
+    throw new Error("INVARIANT: the engines differ");
+  }
+}
+
+group("1,000 rules over 50 actions, one decision", () => {
+  bench("compiled module", () => do_not_optimize(large.policy.decide(requests[next++ & 63])));
+  bench("interpreter", () => do_not_optimize(interpreter.decide(requests[next++ & 63])));
+});
+
+const results = await run();
+
+// ---------------------------------------------------------------------------------------------
+// 3. Loading a 1,000-rule module (each load is a fresh module: not a mitata loop)
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), "rplc-bench-"));
+const runtime = pathToFileURL(path.resolve("src/engine/runtime.ts")).href;
+const viaLoad: number[] = [];
+const viaImport: number[] = [];
+for (let i = 0; i < 15; i++) {
+  let t = performance.now();
+  await loadPolicy(large.code);
+  viaLoad.push(performance.now() - t);
+  const file = path.join(dir, `policy-${i}.mjs`);
+  writeFileSync(file, large.code.replace('from "runplane"', `from ${JSON.stringify(runtime)}`));
+  t = performance.now();
+  await import(pathToFileURL(file).href);
+  viaImport.push(performance.now() - t);
+}
+rmSync(dir, { recursive: true, force: true });
+
+const p50 = (name: string) => {
+  for (const b of results.benchmarks)
+    for (const r of b.runs) if (r.name === name && r.stats) return r.stats.p50;
+  return Number.NaN;
+};
+const ns = (x: number) => `${x.toFixed(0)} ns`;
+console.log(
+  `\nmodule size: ${(large.code.length / 1024).toFixed(0)} KiB for ${large.checked.rules.length} rules and ${large.checked.risks.length} risks`,
+);
+console.log(
+  `load a 1,000-rule module, median of 15: loadPolicy(source) ${median(viaLoad).toFixed(1)} ms, import() of the file ${median(viaImport).toFixed(1)} ms`,
+);
+console.log(
+  `medians per decision: 10 rules compiled ${ns(p50("compiled module (validates the request)"))}, hand-written ${ns(p50("hand-written JavaScript (no validation)"))}, cel-js ${ns(p50("@marcbachmann/cel-js (parsed once)"))}; 1,000 rules compiled ${ns(p50("compiled module"))}, interpreted ${ns(p50("interpreter"))}`,
+);
