@@ -13,6 +13,7 @@
  *   - `matches` searches (use `^…$` to anchor), RE2 syntax, inline flags such as `(?i)`.
  */
 import { formatType, T, type Type } from "../check/types.js";
+import { str as asString, list, num, strList } from "./guard.js";
 import { checkGlob, checkRegex, globMatcher, regexMatcher } from "./patterns.js";
 import {
   comparable,
@@ -74,7 +75,7 @@ const str = (name: string, doc: string, impl: (s: string) => unknown, result: Ty
   doc,
   arity: [1, 1],
   signature: simple([P.string], result),
-  impl,
+  impl: (s: unknown) => impl(asString(s, name)),
 });
 
 const pred2 = (name: string, doc: string, impl: (a: string, b: string) => boolean): NativeFunction => ({
@@ -82,7 +83,7 @@ const pred2 = (name: string, doc: string, impl: (a: string, b: string) => boolea
   doc,
   arity: [2, 2],
   signature: simple([P.string, P.string], T.bool),
-  impl,
+  impl: (a: unknown, b: unknown) => impl(asString(a, name), asString(b, name)),
 });
 
 export const STRING_NATIVES: readonly NativeFunction[] = [
@@ -92,7 +93,7 @@ export const STRING_NATIVES: readonly NativeFunction[] = [
     arity: [1, 1],
     signature: ([x]) =>
       x !== undefined && !isString(x) && !isList(x) ? mismatch("`string` or `list<T>`", x, 0) : ok(T.number),
-    impl: (x: string | readonly unknown[]) => (typeof x === "string" ? codePointLength(x) : x.length),
+    impl: (x: unknown) => (typeof x === "string" ? codePointLength(x) : list(x, "len").length),
   },
   str(
     "lower",
@@ -125,24 +126,27 @@ export const STRING_NATIVES: readonly NativeFunction[] = [
     doc: "contains(s: string, part: string): bool | contains(xs: list<T>, x: T): bool — substring or element test",
     arity: [2, 2],
     signature: containsSignature,
-    impl: (haystack: string | readonly unknown[], needle: unknown) =>
+    impl: (haystack: unknown, needle: unknown) =>
       typeof haystack === "string"
-        ? haystack.includes(needle as string)
-        : haystack.some((x) => jsonEqual(x, needle)),
+        ? haystack.includes(asString(needle, "contains"))
+        : list(haystack, "contains").some((x) => jsonEqual(x, needle)),
   },
   {
     name: "split",
     doc: 'split(s: string, sep: string): list<string> — the parts between separators (`""` splits into characters)',
     arity: [2, 2],
     signature: simple([P.string, P.string], T.list(T.string)),
-    impl: (s: string, sep: string) => (sep === "" ? Array.from(s) : s.split(sep)),
+    impl: (s: unknown, sep: unknown) => {
+      const text = asString(s, "split");
+      return asString(sep, "split") === "" ? Array.from(text) : text.split(sep as string);
+    },
   },
   {
     name: "join",
     doc: "join(xs: list<string>, sep: string): string — the elements joined with `sep` between them",
     arity: [2, 2],
     signature: simple([P.stringList, P.string], T.string),
-    impl: (xs: readonly string[], sep: string) => xs.join(sep),
+    impl: (xs: unknown, sep: unknown) => strList(xs, "join").join(asString(sep, "join")),
   },
   {
     name: "str",
@@ -161,7 +165,7 @@ export const STRING_NATIVES: readonly NativeFunction[] = [
     signature: simple([P.string, P.string], T.bool),
     literalArgs: [1],
     checkLiteral: (index, value) => (index === 1 ? checkRegex(value) : undefined),
-    impl: (s: string, re: string) => regexMatcher(re)(s),
+    impl: (s: unknown, re: string) => regexMatcher(re)(asString(s, "matches")),
   },
   {
     name: "glob",
@@ -170,7 +174,7 @@ export const STRING_NATIVES: readonly NativeFunction[] = [
     signature: simple([P.string, P.string], T.bool),
     literalArgs: [1],
     checkLiteral: (index, value) => (index === 1 ? checkGlob(value) : undefined),
-    impl: (s: string, pattern: string) => globMatcher(pattern)(s),
+    impl: (s: unknown, pattern: string) => globMatcher(pattern)(asString(s, "glob")),
   },
 ];
 
@@ -217,7 +221,7 @@ const higherOrder = (
     }
     return ok(result(element, f.result));
   },
-  impl,
+  impl: (xs: unknown, f: Pred) => impl(list(xs, name), f),
 });
 
 export const LIST_NATIVES: readonly NativeFunction[] = [
@@ -268,7 +272,10 @@ export const LIST_NATIVES: readonly NativeFunction[] = [
       }
       return ok(T.bool);
     },
-    impl: (xs: readonly unknown[], ys: readonly unknown[]) => xs.some((x) => ys.some((y) => jsonEqual(x, y))),
+    impl: (xs: unknown, ys: unknown) => {
+      const b = list(ys, "intersects");
+      return list(xs, "intersects").some((x) => b.some((y) => jsonEqual(x, y)));
+    },
   },
 ];
 
@@ -303,11 +310,11 @@ function extremum(name: "min" | "max"): NativeFunction {
     doc: `${name}(a, b, …) | ${name}(xs: list<number>) — the ${name === "min" ? "smallest" : "largest"} of two or more numbers (or durations, or timestamps), or of a non-empty list`,
     arity: [1, 64],
     signature: extremumSignature,
-    impl: (...args: (number | readonly number[])[]) => {
-      const values = args.length === 1 && Array.isArray(args[0]) ? args[0] : (args as number[]);
+    impl: (...args: unknown[]) => {
+      const values = args.length === 1 ? list(args[0], name) : args;
       if (values.length === 0) throw new NativeError(`${name} of an empty list`);
-      let best = values[0]!;
-      for (const v of values) best = pick(best, v);
+      let best = num(values[0], name);
+      for (const v of values) best = pick(best, num(v, name));
       return best;
     },
   };
@@ -327,8 +334,8 @@ const numeric = (
     if (durations && x.kind === "duration") return ok(T.duration);
     return mismatch(durations ? "`number` or `duration`" : "`number`", x, 0);
   },
-  impl: (x: number) => {
-    const r = f(x);
+  impl: (x: unknown) => {
+    const r = f(num(x, name));
     return r === 0 ? 0 : r; // no -0 in results
   },
 });

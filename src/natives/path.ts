@@ -13,6 +13,7 @@
  */
 import { posix } from "node:path";
 import { T } from "../check/types.js";
+import { str } from "./guard.js";
 import { checkGlob, globMatcher } from "./patterns.js";
 import { P, simple } from "./sig.js";
 import type { NativeFunction } from "./spec.js";
@@ -42,14 +43,14 @@ export const PATH_NATIVES: readonly NativeFunction[] = [
     doc: "path.normalize(p: string): string — the POSIX path with `.`, `..`, repeated and trailing slashes resolved",
     arity: [1, 1],
     signature: simple([P.string], T.string),
-    impl: normalizePath,
+    impl: (p: unknown) => normalizePath(str(p, "path.normalize")),
   },
   {
     name: "path.within",
     doc: "path.within(p: string, dir: string): bool — whether `p` is `dir` or below it, after resolving `..` in both",
     arity: [2, 2],
     signature: simple([P.string, P.string], T.bool),
-    impl: within,
+    impl: (p: unknown, dir: unknown) => within(str(p, "path.within"), str(dir, "path.within")),
   },
   {
     name: "path.glob",
@@ -58,6 +59,6 @@ export const PATH_NATIVES: readonly NativeFunction[] = [
     signature: simple([P.string, P.string], T.bool),
     literalArgs: [1],
     checkLiteral: (index, value) => (index === 1 ? checkGlob(value) : undefined),
-    impl: (p: string, pattern: string) => globMatcher(pattern)(normalizePath(p)),
+    impl: (p: unknown, pattern: string) => globMatcher(pattern)(normalizePath(str(p, "path.glob"))),
   },
 ];

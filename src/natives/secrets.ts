@@ -15,6 +15,7 @@
  */
 import { T } from "../check/types.js";
 import { CACHE_ENTRIES, LruCache, memo } from "./cache.js";
+import { str } from "./guard.js";
 import { SECRET_RULES, type SecretRule } from "./secrets-rules.js";
 import { P, simple } from "./sig.js";
 import type { NativeFunction } from "./spec.js";
@@ -121,13 +122,13 @@ export const SECRETS_NATIVES: readonly NativeFunction[] = [
     doc: "secrets.found(text: string): bool — whether the text holds a credential (cloud keys, API tokens, private keys, JWTs, passwords in URLs or assignments)",
     arity: [1, 1],
     signature: simple([P.string], T.bool),
-    impl: secretFound,
+    impl: (text: unknown) => secretFound(str(text, "secrets.found")),
   },
   {
     name: "secrets.kinds",
     doc: "secrets.kinds(text: string): list<string> — the kinds of credential found, sorted (`aws_access_key_id`, `github_token`, `private_key`, `jwt`, …)",
     arity: [1, 1],
     signature: simple([P.string], T.list(T.string)),
-    impl: secretKinds,
+    impl: (text: unknown) => secretKinds(str(text, "secrets.kinds")),
   },
 ];

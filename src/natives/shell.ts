@@ -28,6 +28,7 @@
 import { Language, Parser } from "web-tree-sitter";
 import { T, type Type } from "../check/types.js";
 import { CACHE_ENTRIES, LruCache, memo } from "./cache.js";
+import { str } from "./guard.js";
 import { analyzeTree, type ShellFacts } from "./shell-analyze.js";
 import { P, simple } from "./sig.js";
 import { NativeError, type NativeFunction } from "./spec.js";
@@ -102,16 +103,19 @@ const native = (name: string, doc: string, result: Type, impl: (cmd: string) => 
   doc: `shell.${name}(cmd: string): ${doc}`,
   arity: [1, 1],
   signature: simple([P.string], result),
-  impl,
+  impl: (cmd: unknown) => impl(str(cmd, `shell.${name}`)),
 });
 
 export const SHELL_NATIVES: readonly NativeFunction[] = [
-  native(
-    "valid",
-    "bool — whether the command parses (false, never an error, for bad input)",
-    T.bool,
-    shellValid,
-  ),
+  {
+    ...native(
+      "valid",
+      "bool — whether the command parses (false, never an error, for bad input)",
+      T.bool,
+      shellValid,
+    ),
+    impl: (cmd: unknown) => typeof cmd === "string" && shellValid(cmd),
+  },
   native(
     "program",
     'string — the first command\'s program, basename, wrappers such as `sudo`/`env`/`nice` seen through (`""` when none)',

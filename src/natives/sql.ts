@@ -31,6 +31,7 @@
 import { type DialectName, type Node, type ParserOptions, parse } from "sql-parser-cst";
 import { T, type Type } from "../check/types.js";
 import { CACHE_ENTRIES, LruCache, memo } from "./cache.js";
+import { optStr, str } from "./guard.js";
 import { mismatch, ok, P } from "./sig.js";
 import { NativeError, type NativeFunction, type SignatureResult } from "./spec.js";
 
@@ -76,7 +77,12 @@ const READ_ONLY = new Set([
   "RELEASE",
 ]);
 
-const cache = new LruCache<string, Analysis>(CACHE_ENTRIES);
+/** One cache per dialect, keyed by the text itself (V8 caches a string's hash on the string). */
+const caches: Record<SqlDialect, LruCache<string, Analysis>> = {
+  postgresql: new LruCache(CACHE_ENTRIES),
+  mysql: new LruCache(CACHE_ENTRIES),
+  sqlite: new LruCache(CACHE_ENTRIES),
+};
 
 /** The facts about `sql`, or a NativeError when it cannot be parsed. */
 export function sqlFacts(sql: string, dialect: string = "postgresql"): SqlFacts {
@@ -96,7 +102,7 @@ function analyze(sql: string, dialect: string): Analysis {
   if (sql.length > MAX_SQL_LENGTH) {
     return { ok: false, message: `SQL text of ${sql.length} characters is longer than ${MAX_SQL_LENGTH}` };
   }
-  return memo(cache, `${dialect}\u0000${sql}`, () => analyzeUncached(sql, dialect as SqlDialect));
+  return memo(caches[dialect as SqlDialect], sql, () => analyzeUncached(sql, dialect as SqlDialect));
 }
 
 function analyzeUncached(sql: string, dialect: SqlDialect): Analysis {
@@ -329,11 +335,20 @@ const native = (
   arity: [1, 2],
   signature: sqlSignature(result),
   ...dialectArg,
-  impl,
+  impl: (sql: unknown, dialect?: unknown) => impl(str(sql, `sql.${name}`), optStr(dialect, `sql.${name}`)),
 });
 
 export const SQL_NATIVES: readonly NativeFunction[] = [
-  native("valid", "bool — whether the text parses (false, never an error, for bad SQL)", T.bool, sqlValid),
+  {
+    ...native(
+      "valid",
+      "bool — whether the text parses (false, never an error, for bad SQL)",
+      T.bool,
+      sqlValid,
+    ),
+    impl: (sql: unknown, dialect?: unknown) =>
+      typeof sql === "string" && sqlValid(sql, optStr(dialect, "sql.valid")),
+  },
   native(
     "verb",
     'string — the first statement\'s verb, upper-cased (`SELECT`, `DELETE`, `DROP`…; `""` when empty)',

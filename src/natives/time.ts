@@ -7,6 +7,7 @@
  */
 import { T } from "../check/types.js";
 import { LruCache } from "./cache.js";
+import { num, optStr } from "./guard.js";
 import { mismatch, ok, P, simple } from "./sig.js";
 import { NativeError, type NativeFunction } from "./spec.js";
 
@@ -35,7 +36,6 @@ function formatIn(zone: string): Intl.DateTimeFormat {
       hour: "2-digit",
       minute: "2-digit",
       second: "2-digit",
-      weekday: "short",
       era: "short",
     });
     formats.set(zone, f);
@@ -53,40 +53,63 @@ interface WallClock {
   readonly weekday: number;
 }
 
-const WEEKDAYS: Readonly<Record<string, number>> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
-
 function checkTime(t: number): Date {
   const d = new Date(t);
   if (Number.isNaN(d.getTime())) throw new NativeError(`timestamp \`${t}\` is out of range`);
   return d;
 }
 
-/** The wall-clock fields of `t` in `zone` (UTC when undefined). */
-export function wallClock(t: number, zone: string | undefined): WallClock {
+/** The wall-clock fields of an instant read in UTC. */
+function utcFields(d: Date): WallClock {
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    weekday: d.getUTCDay(),
+  };
+}
+
+/** The zone's offset from UTC at `t`, in milliseconds, read from Intl (a few microseconds). */
+function exactOffset(zone: string, t: number): number {
   const d = checkTime(t);
-  if (zone === undefined || zone === "UTC") {
-    return {
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
-      hour: d.getUTCHours(),
-      minute: d.getUTCMinutes(),
-      second: d.getUTCSeconds(),
-      weekday: d.getUTCDay(),
-    };
-  }
   const parts: Record<string, string> = {};
   for (const p of formatIn(zone).formatToParts(d)) parts[p.type] = p.value;
   const year = Number(parts.year);
-  return {
-    year: parts.era === "BC" ? 1 - year : year,
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-    weekday: WEEKDAYS[parts.weekday ?? ""] ?? 0,
-  };
+  const wall = new Date(0);
+  wall.setUTCFullYear(parts.era === "BC" ? 1 - year : year, Number(parts.month) - 1, Number(parts.day));
+  wall.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second), d.getUTCMilliseconds());
+  return wall.getTime() - t;
+}
+
+/** Offsets change at most once in a quarter hour, so one lookup serves a whole bucket. */
+const BUCKET = 15 * 60_000;
+const offsets = new Map<string, LruCache<number, number>>();
+
+function offsetAt(zone: string, t: number): number {
+  let cache = offsets.get(zone);
+  if (cache === undefined) {
+    cache = new LruCache(256);
+    offsets.set(zone, cache);
+  }
+  const bucket = Math.floor(t / BUCKET);
+  const hit = cache.get(bucket);
+  if (hit !== undefined) return hit;
+  const first = exactOffset(zone, bucket * BUCKET);
+  if (first === exactOffset(zone, bucket * BUCKET + BUCKET - 1)) {
+    cache.set(bucket, first);
+    return first;
+  }
+  return exactOffset(zone, t); // a transition inside this quarter hour
+}
+
+/** The wall-clock fields of `t` in `zone` (UTC when undefined). */
+export function wallClock(t: number, zone: string | undefined): WallClock {
+  const d = checkTime(t);
+  if (zone === undefined || zone === "UTC") return utcFields(d);
+  return utcFields(checkTime(t + offsetAt(zone, t)));
 }
 
 const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, "0");
@@ -99,9 +122,7 @@ export function formatTime(t: number, zone?: string): string {
   const year = w.year < 0 ? `-${pad(w.year, 6)}` : w.year > 9999 ? `+${pad(w.year, 6)}` : pad(w.year, 4);
   const base = `${year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${ms ? `.${pad(ms, 3)}` : ""}`;
   if (zone === undefined || zone === "UTC") return `${base}Z`;
-  // The offset is the wall clock read as UTC minus the instant (whole seconds).
-  const wallAsUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  const offsetMin = Math.round((wallAsUtc - (t - ms)) / 60_000);
+  const offsetMin = Math.round(offsetAt(zone, t) / 60_000);
   if (offsetMin === 0) return `${base}Z`;
   const sign = offsetMin < 0 ? "-" : "+";
   return `${base}${sign}${pad(Math.trunc(Math.abs(offsetMin) / 60))}:${pad(Math.abs(offsetMin) % 60)}`;
@@ -136,7 +157,7 @@ export const TIME_NATIVES: readonly NativeFunction[] = [
     arity: [1, 2],
     signature: simple([P.timestamp, P.string], T.number),
     ...zoneArg,
-    impl: (t: number, tz?: string) => wallClock(t, tz).hour,
+    impl: (t: unknown, tz?: unknown) => wallClock(num(t, "hour"), optStr(tz, "hour")).hour,
   },
   {
     name: "weekday",
@@ -144,7 +165,7 @@ export const TIME_NATIVES: readonly NativeFunction[] = [
     arity: [1, 2],
     signature: simple([P.timestamp, P.string], T.number),
     ...zoneArg,
-    impl: (t: number, tz?: string) => wallClock(t, tz).weekday,
+    impl: (t: unknown, tz?: unknown) => wallClock(num(t, "weekday"), optStr(tz, "weekday")).weekday,
   },
   {
     name: "format_time",
@@ -152,13 +173,13 @@ export const TIME_NATIVES: readonly NativeFunction[] = [
     arity: [1, 2],
     signature: simple([P.timestamp, P.string], T.string),
     ...zoneArg,
-    impl: (t: number, tz?: string) => formatTime(t, tz),
+    impl: (t: unknown, tz?: unknown) => formatTime(num(t, "format_time"), optStr(tz, "format_time")),
   },
   {
     name: "format_duration",
     doc: "format_duration(d: duration): string — the duration as a literal in its largest exact unit (`30m`, `90s`, `1500ms`)",
     arity: [1, 1],
     signature: ([d]) => (d === undefined || P.duration[0](d) ? ok(T.string) : mismatch(P.duration[1], d, 0)),
-    impl: formatDuration,
+    impl: (d: unknown) => formatDuration(num(d, "format_duration")),
   },
 ];

@@ -20,6 +20,7 @@
  */
 import { BlockList, isIP } from "node:net";
 import { T } from "../check/types.js";
+import { str } from "./guard.js";
 import { P, simple } from "./sig.js";
 import { NativeError, type NativeFunction } from "./spec.js";
 
@@ -147,41 +148,41 @@ export const URL_NATIVES: readonly NativeFunction[] = [
     doc: "url.valid(u: string): bool — whether `u` is an absolute URL (`https://…`, `file:///…`)",
     arity: [1, 1],
     signature: simple([P.string], T.bool),
-    impl: (u: string) => URL.canParse(u),
+    impl: (u: unknown) => typeof u === "string" && URL.canParse(u),
   },
   {
     name: "url.host",
     doc: "url.host(u: string): string — the host name: lower-case, no port, no trailing dot, IDN in ASCII",
     arity: [1, 1],
     signature: simple([P.string], T.string),
-    impl: (u: string) => hostname(parse(u)),
+    impl: (u: unknown) => hostname(parse(str(u, "url.host"))),
   },
   {
     name: "url.scheme",
     doc: "url.scheme(u: string): string — the scheme, lower-case, without `:` (`https`)",
     arity: [1, 1],
     signature: simple([P.string], T.string),
-    impl: (u: string) => parse(u).protocol.slice(0, -1),
+    impl: (u: unknown) => parse(str(u, "url.scheme")).protocol.slice(0, -1),
   },
   {
     name: "url.path",
     doc: "url.path(u: string): string — the path with `.` and `..` resolved, percent-encoded as sent (`/a%20b`)",
     arity: [1, 1],
     signature: simple([P.string], T.string),
-    impl: (u: string) => parse(u).pathname,
+    impl: (u: unknown) => parse(str(u, "url.path")).pathname,
   },
   {
     name: "url.host_matches",
     doc: 'url.host_matches(host: string, pattern: string): bool — whether the host (or URL\'s host) is `pattern`, or a subdomain of it for `"*.acme.com"`',
     arity: [2, 2],
     signature: simple([P.string, P.string], T.bool),
-    impl: hostMatches,
+    impl: (h: unknown, p: unknown) => hostMatches(str(h, "url.host_matches"), str(p, "url.host_matches")),
   },
   {
     name: "url.is_private",
     doc: "url.is_private(u: string): bool — whether the URL (or host) points at a non-public address: loopback, private ranges, link-local/metadata, `localhost`",
     arity: [1, 1],
     signature: simple([P.string], T.bool),
-    impl: isPrivate,
+    impl: (u: unknown) => isPrivate(str(u, "url.is_private")),
   },
 ];

@@ -120,3 +120,38 @@ describe("the native table", () => {
     );
   });
 });
+
+describe("values of the wrong type at run time (through `any`)", () => {
+  it.each([
+    ["lower", [5], "`lower` expected a string, found a number"],
+    ["len", [5], "`len` expected a list, found a number"],
+    ["contains", ["abc", 1], "`contains` expected a string, found a number"],
+    ["contains", [null, 1], "`contains` expected a list, found null"],
+    ["join", [["a", 1], ","], "`join` expected a list of strings, found a list"],
+    ["any", [{ a: 1 }, () => true], "`any` expected a list, found an object"],
+    ["min", ["a", "b"], "`min` expected a number, found a string"],
+    ["abs", [Number.NaN], "`abs` expected a number, found NaN"],
+    ["hour", ["2026-11-24T10:00:00Z"], "`hour` expected a number, found a string"],
+    ["sql.verb", [42], "`sql.verb` expected a string, found a number"],
+    ["shell.program", [["ls"]], "`shell.program` expected a string, found a list"],
+    ["path.within", ["/tmp", null], "`path.within` expected a string, found null"],
+    ["url.host", [true], "`url.host` expected a string, found a boolean"],
+    ["secrets.found", [{}], "`secrets.found` expected a string, found an object"],
+  ])("%s(%j) is an evaluation error", (name, args, message) => {
+    const f = lookupNative(name)!;
+    let error: unknown;
+    try {
+      (f.impl as (...a: unknown[]) => unknown)(...args);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(NativeError);
+    expect((error as Error).message).toBe(message);
+  });
+
+  it("answers false from the `valid` natives", () => {
+    for (const name of ["sql.valid", "shell.valid", "url.valid"]) {
+      expect((lookupNative(name)!.impl as (x: unknown) => unknown)(7)).toBe(false);
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { T } from "../../../src/check/types.js";
 import { checkTimeZone, formatDuration, formatTime, wallClock } from "../../../src/natives/time.js";
@@ -29,6 +30,43 @@ describe("hour and weekday", () => {
     expect(wallClock(at("2300-01-01T12:00:00Z"), "America/New_York")).toMatchObject({ year: 2300, hour: 7 });
   });
 
+  const ZONES = [
+    "Europe/Berlin",
+    "America/New_York",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+    "America/St_Johns",
+  ];
+  const direct = (t: number, zone: string) => {
+    const f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      hour: "numeric",
+      weekday: "short",
+    });
+    const parts = Object.fromEntries(f.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+    return {
+      hour: Number(parts.hour),
+      weekday: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].indexOf(parts.weekday ?? ""),
+    };
+  };
+
+  test.prop([fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.constantFrom(...ZONES)], { numRuns: 2000 })(
+    "agrees with Intl at any instant, transitions included",
+    (t, zone) => {
+      const w = wallClock(t, zone);
+      expect({ hour: w.hour, weekday: w.weekday }).toEqual(direct(t, zone));
+    },
+  );
+
+  it("agrees with Intl on every minute around a DST change", () => {
+    const start = at("2026-10-25T00:00:00Z");
+    for (let t = start; t < start + 3 * 3_600_000; t += 60_000) {
+      const w = wallClock(t, "Europe/Berlin");
+      expect({ hour: w.hour, weekday: w.weekday }).toEqual(direct(t, "Europe/Berlin"));
+    }
+  });
+
   it("checks the zone literal at compile time", () => {
     const hour = native("hour");
     expect(hour.literalArgs).toEqual([1]);
@@ -40,7 +78,7 @@ describe("hour and weekday", () => {
     expect(thrown(() => call("hour", 0, "Nowhere/Land"))).toBe(
       "NativeError: unknown time zone `Nowhere/Land`",
     );
-    expect(thrown(() => call("hour", Number.NaN))).toBe("NativeError: timestamp `NaN` is out of range");
+    expect(thrown(() => call("hour", Number.NaN))).toBe("NativeError: `hour` expected a number, found NaN");
   });
 
   it("types", () => {
