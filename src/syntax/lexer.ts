@@ -48,17 +48,14 @@ export function lex(source: SourceFile): LexResult {
   const diagnostics: Diagnostic[] = [];
   const result = lexer.tokenize(text);
 
-  let nulReported = false;
+  // A NUL byte anywhere (also inside a string or a comment) means the file is not text: say so
+  // once; runs of NUL between tokens are not also reported as unexpected characters.
+  const nul = text.indexOf("\u0000");
+  if (nul >= 0) diagnostics.push(diag("RPL1011", span(file, nul, nul + 1), ["it contains a NUL byte"]));
   for (const err of result.errors) {
     const run = text.slice(err.offset, err.offset + err.length);
-    const at = span(file, err.offset, err.offset + err.length);
-    if (/^\u0000+$/.test(run)) {
-      if (!nulReported)
-        diagnostics.push(diag("RPL1011", span(file, err.offset, err.offset + 1), ["it contains a NUL byte"]));
-      nulReported = true;
-      continue;
-    }
-    diagnostics.push(diag("RPL1001", at, [showChars(run)]));
+    if (/^\u0000+$/.test(run)) continue;
+    diagnostics.push(diag("RPL1001", span(file, err.offset, err.offset + err.length), [showChars(run)]));
   }
 
   for (const tok of result.tokens) {

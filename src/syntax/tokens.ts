@@ -38,7 +38,8 @@ export const DurationLiteral = createToken({ name: "DurationLiteral", pattern: L
 
 export const WhiteSpace = createToken({
   name: "WhiteSpace",
-  pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/,
+  // Space, tab, line breaks, and a byte order mark (editors on Windows write one).
+  pattern: /[ \t\r\n\ufeff]+/,
   group: Lexer.SKIPPED,
   line_breaks: true,
 });

@@ -96,6 +96,16 @@ describe("lexical errors", () => {
     expect(r.value.items).toHaveLength(2);
   });
 
+  it("reports a NUL byte inside a string or comment too", () => {
+    expect(parseText('let a = "x\u0000y" # z').where).toEqual(["RPL1011@1:11"]);
+    expect(parseText("let a = 1 # z\u0000").where).toEqual(["RPL1011@1:14"]);
+  });
+
+  it("whitespace is space, tab, line breaks and a byte order mark; other spaces are stray", () => {
+    expect(parseText("\ufefflet a =\t1\r\nlet b = 2\rlet c = 3").where).toEqual([]);
+    expect(parseText("let a =\u00a01").where).toEqual(["RPL1001@1:8"]);
+  });
+
   it("unterminated string: RPL1002, and parsing goes on", () => {
     const r = parseText('let a = "abc\nlet b = 2');
     expect(r.where).toEqual(["RPL1002@1:9"]);
