@@ -7,11 +7,22 @@
  *   delimiter ("dangling");
  * - a comment inside an element that has no place for it moves up to the element's leading
  *   comments ("hoisted"): the nearest line boundary before it.
- * The assignment only looks at which line a comment is on relative to the elements, so the
- * formatted output assigns every comment to the same place again: formatting is idempotent.
+ * The assignment only looks at which line a comment is on relative to the elements (an element
+ * ends after the closing parentheses of its own text, see `endOf`), so the formatted output
+ * assigns every comment to the same place again: formatting is idempotent.
  */
 import type { SourceFile } from "../diagnostics/source.js";
 import type { Comment } from "./ast.js";
+
+/** A line break, a line of white space only, and another line break. */
+const BLANK_LINE_RE = /(?:\r\n|\r|\n)[^\S\r\n]*(?:\r\n|\r|\n)/;
+
+/** The offset of the line break ending the line that holds `at` (or the end of the text). */
+function lineEnd(text: string, at: number): number {
+  let i = at;
+  while (i < text.length && text[i] !== "\n" && text[i] !== "\r") i++;
+  return i;
+}
 
 export class CommentPool {
   private readonly pending: Comment[];
@@ -47,16 +58,74 @@ export class CommentPool {
     return this.pending;
   }
 
-  /** No line break between the two offsets. */
-  sameLine(from: number, to: number): boolean {
-    return !/[\r\n]/.test(this.source.text.slice(from, to));
+  /** No line break between the two offsets (in either order). */
+  sameLine(a: number, b: number): boolean {
+    return !/[\r\n]/.test(this.source.text.slice(Math.min(a, b), Math.max(a, b)));
   }
 
-  /** At least one empty line between the two offsets. */
+  /**
+   * Where a node really ends. Parentheses are not nodes, so `a > (b or c)` ends at `c` while its
+   * text runs on to the `)`: the end moves past every `)` (and the white space and comments
+   * before it) whose `(` lies inside the node.
+   */
+  endOf(node: Extent): number {
+    const text = this.source.text;
+    const opener = this.parens();
+    let end = node.end;
+    let at = node.end;
+    while (at < text.length) {
+      const ch = text[at] as string;
+      if (ch === "#") at = lineEnd(text, at);
+      else if (/\s/.test(ch)) at++;
+      else if (ch === ")" && (opener.get(at) ?? -1) >= node.start) end = ++at;
+      else break;
+    }
+    return end;
+  }
+
+  /** The offset of the `(` that opens a call's arguments, at or after the callee's end. */
+  callParen(calleeEnd: number): number {
+    const text = this.source.text;
+    let at = calleeEnd;
+    while (at < text.length) {
+      const ch = text[at] as string;
+      if (ch === "(") return at;
+      if (ch === "#") at = lineEnd(text, at);
+      else if (ch === ")" || /\s/.test(ch)) at++;
+      else break;
+    }
+    return calleeEnd;
+  }
+
+  private openers: Map<number, number> | undefined;
+
+  /** For each `)` of the source, the offset of its `(` (strings and comments skipped). */
+  private parens(): Map<number, number> {
+    if (this.openers) return this.openers;
+    const text = this.source.text;
+    const map = new Map<number, number>();
+    const stack: number[] = [];
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (ch === '"') {
+        for (i++; i < text.length && text[i] !== '"' && text[i] !== "\n" && text[i] !== "\r"; i++) {
+          if (text[i] === "\\") i++;
+        }
+      } else if (ch === "#") i = lineEnd(text, i) - 1;
+      else if (ch === "(") stack.push(i);
+      else if (ch === ")") {
+        const open = stack.pop();
+        if (open !== undefined) map.set(i, open);
+      }
+    }
+    this.openers = map;
+    return map;
+  }
+
+  /** At least one empty line (only white space) between the two offsets. */
   blankBetween(from: number, to: number): boolean {
     if (to <= from) return false;
-    const m = this.source.text.slice(from, to).match(/\r\n|\r|\n/g);
-    return m !== null && m.length >= 2;
+    return BLANK_LINE_RE.test(this.source.text.slice(from, to));
   }
 }
 
@@ -91,15 +160,16 @@ export function place(
   const trailing: (Comment | undefined)[] = elements.map(() => undefined);
   const dangling: Comment[] = [];
   let open: Comment | undefined;
+  const ends = elements.map((e) => pool.endOf(e));
   // Comments and elements are both in source order: one pass with a moving index.
   let next = 0;
   for (const c of comments) {
     const at = c.span.start;
-    while (next < elements.length && (elements[next] as Extent).end <= at) next++;
+    while (next < elements.length && (ends[next] as number) <= at) next++;
     // `before`: the last element that ends at or before the comment.
     const before = next - 1;
     const candidate = elements[next];
-    if (candidate && candidate.start <= at && at < candidate.end) {
+    if (candidate && candidate.start <= at && at < (ends[next] as number)) {
       (leading[next] as Comment[]).push(c);
       continue;
     }
@@ -109,8 +179,7 @@ export function place(
       else dangling.push(c);
       continue;
     }
-    const prev = elements[before] as Extent;
-    if (trailing[before] === undefined && pool.sameLine(prev.end, at)) trailing[before] = c;
+    if (trailing[before] === undefined && pool.sameLine(ends[before] as number, at)) trailing[before] = c;
     else if (before + 1 < elements.length) (leading[before + 1] as Comment[]).push(c);
     else dangling.push(c);
   }

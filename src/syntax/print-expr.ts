@@ -108,9 +108,15 @@ export function exprDoc(e: Expr, ctx: PrintCtx): Doc {
       const callee = wrap(e.callee, precedence(e.callee) < POSTFIX_PRECEDENCE, ctx);
       return [
         callee,
-        delimited("(", ")", args, region(ctx, e.callee.span.end, e.span.end, e.callee.span.end), {
-          sep: "comma",
-        }),
+        delimited(
+          "(",
+          ")",
+          args,
+          region(ctx, e.callee.span.end, e.span.end, ctx.pool?.callParen(e.callee.span.end)),
+          {
+            sep: "comma",
+          },
+        ),
       ];
     }
     case "Lambda":

@@ -17,6 +17,7 @@ export const DECISION_WORDS = {
 } as const;
 
 interface Part {
+  readonly start: number;
   readonly end: number;
   readonly doc: Doc;
 }
@@ -27,17 +28,19 @@ interface Part {
  * goes on its own line before the clause; comments inside the head move before the item.
  */
 function clauses(ctx: Ctx, span: { start: number; end: number }, head: Part, parts: Part[]): Element {
-  const sorted = [...parts].sort((a, b) => a.end - b.end);
+  const sorted = [...parts].sort((a, b) => a.start - b.start);
   const all = [head, ...sorted];
+  // Where each part's text ends, closing parentheses included.
+  const ends = all.map((part) => ctx.pool.endOf(part));
   const leading: Doc[][] = all.map(() => []);
   const trailing: (Doc | undefined)[] = all.map(() => undefined);
   const hoisted = [];
   for (const c of ctx.pool.take(span.start, span.end)) {
     let p = -1;
-    for (let i = 0; i < all.length; i++) if ((all[i] as Part).end <= c.span.start) p = i;
+    for (let i = 0; i < all.length; i++) if ((ends[i] as number) <= c.span.start) p = i;
     if (p < 0 || p === all.length - 1) {
       hoisted.push(c);
-    } else if (trailing[p] === undefined && ctx.pool.sameLine((all[p] as Part).end, c.span.start)) {
+    } else if (trailing[p] === undefined && ctx.pool.sameLine(ends[p] as number, c.span.start)) {
       trailing[p] = [" ", comment(c.text)];
     } else {
       (leading[p + 1] as Doc[]).push([comment(c.text), line]);
@@ -52,7 +55,7 @@ function clauses(ctx: Ctx, span: { start: number; end: number }, head: Part, par
 }
 
 function clause(keyword: string, e: Expr | undefined, ctx: Ctx): Part[] {
-  return e ? [{ end: e.span.end, doc: [keyword, " ", exprDoc(e, ctx)] }] : [];
+  return e ? [{ start: e.span.start, end: e.span.end, doc: [keyword, " ", exprDoc(e, ctx)] }] : [];
 }
 
 export function rule(item: RuleDecl, ctx: Ctx): Element {
@@ -62,15 +65,26 @@ export function rule(item: RuleDecl, ctx: Ctx): Element {
     ...clause("reason", item.reason, ctx),
     ...clause("approvers", item.approvers, ctx),
     ...(item.timeout
-      ? [{ end: item.timeout.span.end, doc: `timeout ${item.timeout.amount}${item.timeout.unit}` }]
+      ? [
+          {
+            start: item.timeout.span.start,
+            end: item.timeout.span.end,
+            doc: `timeout ${item.timeout.amount}${item.timeout.unit}`,
+          },
+        ]
       : []),
   ];
-  const head: Part = { end: item.name.span.end, doc: `${DECISION_WORDS[item.effect]} ${item.name.text}` };
+  const head: Part = {
+    start: item.span.start,
+    end: item.name.span.end,
+    doc: `${DECISION_WORDS[item.effect]} ${item.name.text}`,
+  };
   return clauses(ctx, item.span, head, parts);
 }
 
 export function risk(item: RiskDecl, ctx: Ctx): Element {
   const head: Part = {
+    start: item.span.start,
     end: item.weight.span.end,
     doc: ["risk ", item.name.text, " ", exprDoc(item.weight, ctx)],
   };

@@ -110,7 +110,7 @@ function entries(elements: readonly Element[], region: Region | undefined, opts:
           ? ifBreak("", ",")
           : "";
     emit([el.doc, suffix, trailing ? [" ", comment(trailing.text)] : ""], prevEnd, el.start);
-    prevEnd = trailing ? trailing.span.end : el.end;
+    prevEnd = trailing ? trailing.span.end : (pool?.endOf(el) ?? el.end);
   });
   for (const c of placed.dangling) {
     emit(comment(c.text), prevEnd, c.span.start);

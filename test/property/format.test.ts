@@ -88,25 +88,51 @@ function gaps(text: string): number[] {
   return [...new Set(out)];
 }
 
+/** Insert `#c<i>` comments at the given gap offsets; the comment names, most-recent offset first. */
+function insertComments(text: string, offsets: readonly number[]): { text: string; count: number } {
+  let out = text;
+  const sorted = [...new Set(offsets)].sort((x, y) => y - x);
+  sorted.forEach((o, i) => {
+    out = `${out.slice(0, o)} #c${i}\n${out.slice(o)}`;
+  });
+  return { text: out, count: sorted.length };
+}
+
+/** Format text holding `count` inserted comments; check each is kept once, the tree, idempotence. */
+function checkComments(text: string, count: number, name = DUMMY_FILE): void {
+  const before = parseClean(text, name);
+  const once = format(before, new SourceFile(name, text));
+  for (let i = 0; i < count; i++) expect(once.split(`#c${i}\n`).length - 1, once).toBe(1);
+  const after = parseClean(once, name);
+  expect(tree(after)).toEqual(tree(before));
+  expect(format(after, new SourceFile(name, once)), once).toBe(once);
+}
+
+describe("format: comments anywhere between tokens of arbitrary trees", () => {
+  it("keeps every comment exactly once, and stays idempotent", () => {
+    fc.assert(
+      fc.property(fileNode, fc.array(fc.nat(), { minLength: 1, maxLength: 10 }), (ast, picks) => {
+        const text = format(ast, new SourceFile(DUMMY_FILE, ""));
+        const places = gaps(text);
+        const { text: withComments, count } = insertComments(
+          text,
+          picks.map((p) => places[p % places.length] as number),
+        );
+        checkComments(withComments, count);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
 describe("format: comments anywhere between tokens", () => {
   for (const { name, text } of inputs) {
     const places = gaps(text);
     it(`${name}: every inserted comment is kept exactly once`, () => {
       fc.assert(
         fc.property(fc.uniqueArray(fc.constantFrom(...places), { minLength: 1, maxLength: 8 }), (offsets) => {
-          let withComments = text;
-          const sorted = [...offsets].sort((x, y) => y - x);
-          sorted.forEach((o, i) => {
-            withComments = `${withComments.slice(0, o)} #c${i}\n${withComments.slice(o)}`;
-          });
-          const before = parseClean(withComments, name);
-          const once = format(before, new SourceFile(name, withComments));
-          for (let i = 0; i < sorted.length; i++) {
-            expect(once.split(`#c${i}\n`).length - 1, once).toBe(1);
-          }
-          const after = parseClean(once, name);
-          expect(tree(after)).toEqual(tree(before));
-          expect(format(after, new SourceFile(name, once))).toBe(once);
+          const { text: withComments, count } = insertComments(text, offsets);
+          checkComments(withComments, count, name);
         }),
         { numRuns: Math.max(20, Math.floor(RUNS / 5)) },
       );

@@ -95,6 +95,31 @@ describe("format: comments", () => {
     expect(fmt("let o = { a: 1\n # last\n}\n")).toBe("let o = {\n  a: 1,\n  # last\n}\n");
   });
 
+  it("counts closing parentheses as part of the line they end (a comment after them stays there)", () => {
+    const long = 'context.some_rather_long_field_name == "a-value"';
+    const text = [
+      "require approval b",
+      "  approvers x > (",
+      `    ${long}`,
+      `      and ${long}`,
+      "  ) # after the parenthesis",
+      "  timeout 5m",
+      "",
+    ].join("\n");
+    expect(fmt(text)).toBe(text);
+    const call = [
+      "allow a",
+      "  when (",
+      `    ${long}`,
+      `      or ${long}`,
+      "  )( # after the call's parenthesis",
+      "    1,",
+      "  )",
+      "",
+    ];
+    expect(fmt(call.join("\n"))).toBe(call.join("\n"));
+  });
+
   it("keeps a comment in an otherwise empty body after the opening delimiter", () => {
     expect(fmt("on a { # nothing yet\n}\n")).toBe("on a { # nothing yet\n}\n");
     expect(fmt("let xs = [ # none\n]\n")).toBe("let xs = [ # none\n]\n");
