@@ -66,10 +66,20 @@ class Lowerer {
     return ids;
   }
 
-  /** A condition: true only for the boolean true. */
+  /**
+   * A condition: true only for the boolean true. A def's declared result type is trusted less
+   * than a field's: its body may pass an `any` value through, so its result is compared too.
+   */
   cond(e: Expr): IrExpr {
     const ir = this.expr(e);
-    return this.type(e)?.kind === "bool" ? ir : { k: "truthy", arg: ir, span: e.span };
+    return this.type(e)?.kind === "bool" && ir.k !== "call" ? ir : { k: "truthy", arg: ir, span: e.span };
+  }
+
+  /** Both sides statically primitive (and not def results, see `cond`): `===` decides `==`. */
+  private primitive(l: Expr, r: Expr): boolean {
+    const prim = (e: Expr) =>
+      PRIMITIVE.has(this.type(e)?.kind ?? "") && !(e.kind === "Call" && this.set.calls.get(e)?.kind === "def");
+    return prim(l) && prim(r);
   }
 
   private local(decl: LetDecl): number {

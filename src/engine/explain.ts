@@ -44,7 +44,10 @@ function trace(p: Prepared, ev: Evaluation, item: Item): Outcome[] {
       return out;
     }
     const held = part.negated ? !value : value;
-    out.push({ kind: held ? "held" : "failed", text });
+    out.push({
+      kind: held ? "held" : "failed",
+      text: part.negated ? `${text} (${value ? "it held" : "it did not hold"})` : text,
+    });
     if (!held) return out;
   }
   return out;

@@ -52,7 +52,7 @@ function a0(action, args, context, now) {
   let m = null;
   // rule large (reads.rplc:22:3)
   try {
-    if (d0(args.amount)) m = hold(m, rules[0], null);
+    if (d0(args.amount) === true) m = hold(m, rules[0], null);
   } catch (e) {
     x = fail(x, rules[0].id, e);
   }
