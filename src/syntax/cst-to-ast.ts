@@ -6,6 +6,10 @@
  * Parser recovery may leave any child missing, even ones the grammar requires: every read is
  * defensive, and a lost expression becomes an ErrorExpr. Expression depth is capped so later
  * stages, which recurse over the tree, never meet a tree deeper than MAX_EXPR_DEPTH.
+ *
+ * A typed traversal rather than Chevrotain's visitor class: each method takes the generated
+ * `…CstNode` type of its rule and returns the AST type it builds, so the compiler checks both
+ * ends. Over 500 lines because it is one mapping per grammar rule, kept beside each other.
  */
 import type { IToken } from "chevrotain";
 import { type Diagnostic, diag } from "../diagnostics/diagnostic.js";

@@ -8,6 +8,9 @@
  * (settings, object types, object literals) are separated by commas and/or line breaks (the
  * comma is optional); list items and arguments need commas.
  *
+ * One file for the whole grammar (over 500 lines, mostly Chevrotain's DSL boilerplate), so the
+ * grammar reads top to bottom like grammar/rplc.ebnf.
+ *
  * Expressions are flat (see below), so a long chain `a + b + … + z` costs no stack; only
  * brackets recurse, and `parse.ts` refuses input that nests them deeper than 256 levels before
  * the parser runs.
