@@ -236,5 +236,8 @@ export function render(doc: Doc, options: { width?: number; indent?: number } = 
         break;
     }
   }
-  return out.join("").replace(/ +$/, "");
+  const text = out.join("");
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  return text.slice(0, end);
 }
