@@ -1,0 +1,59 @@
+/**
+ * What the runtime writes audit records through: the file log (log.ts), or, with `audit: false`,
+ * a log that numbers and chains records for `onDecision` but keeps nothing.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { RunplaneError } from "../errors.js";
+import { AuditLog, type AuditLogOptions } from "./log.js";
+import { type AuditEntry, type AuditRecord, GENESIS, hashBody, recordBody } from "./record.js";
+
+export interface AuditWriter {
+  /** The file, or undefined when nothing is kept. */
+  readonly file: string | undefined;
+  check(): void;
+  append(entry: AuditEntry): AuditRecord;
+  durable(seq?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+class NoAudit implements AuditWriter {
+  readonly file = undefined;
+  private seq = 0;
+  private prev = GENESIS;
+  private closed = false;
+  check(): void {
+    if (this.closed) throw new RunplaneError("audit", "the runtime is closed");
+  }
+  append(entry: AuditEntry): AuditRecord {
+    this.check();
+    const seq = ++this.seq;
+    const time = new Date().toISOString();
+    const prev = this.prev;
+    this.prev = hashBody(recordBody(seq, time, prev, entry));
+    return { ...entry, seq, time, prev, hash: this.prev };
+  }
+  async durable(): Promise<void> {}
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+export type AuditSpec = string | false | ({ readonly path: string } & AuditLogOptions);
+
+export const DEFAULT_AUDIT = ".runplane/audit.jsonl";
+
+export function openAudit(spec: AuditSpec, resolvePath: (p: string) => string): AuditWriter {
+  if (spec === false) return new NoAudit();
+  const { path: given, ...options } = typeof spec === "string" ? { path: spec } : spec;
+  const file = resolvePath(given);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (e) {
+    throw new RunplaneError(
+      "audit",
+      `cannot create the directory of the audit log ${file}: ${(e as Error).message}`,
+    );
+  }
+  return AuditLog.open(file, options);
+}
