@@ -11,7 +11,17 @@ import { Constants, Evaluation, mayBeAbsent } from "../engine/evaluate.js";
 import type { Prepared } from "../engine/interpret.js";
 import { timePlan } from "../engine/values.js";
 import type { DefDecl, Expr, LambdaExpr, LetDecl } from "../syntax/ast.js";
-import type { IrDef, IrExpr, IrGlobal, IrItem, IrLocal, IrProgram, Json, ReadMode } from "./ir.js";
+import {
+  children,
+  type IrDef,
+  type IrExpr,
+  type IrGlobal,
+  type IrItem,
+  type IrLocal,
+  type IrProgram,
+  type Json,
+  type ReadMode,
+} from "./ir.js";
 
 function invariant(message: string): never {
   // INVARIANT: lowering only sees policy sets the checker accepted without errors.
@@ -19,6 +29,10 @@ function invariant(message: string): never {
 }
 
 const PRIMITIVE = new Set(["string", "number", "bool", "duration", "timestamp", "union"]);
+/** IR nodes whose value is always a boolean. */
+const BOOLEAN = new Set<IrExpr["k"]>(["eq", "in", "not", "and", "or", "has", "truthy"]);
+const isRelational = (e: IrExpr) =>
+  e.k === "arith" && (e.op === "<" || e.op === "<=" || e.op === ">" || e.op === ">=");
 
 class Lowerer {
   readonly globals: IrGlobal[] = [];
@@ -29,6 +43,8 @@ class Lowerer {
   private readonly defIds = new Map<DefDecl, number>();
   private readonly varIds = new Map<DefDecl | LambdaExpr, number[]>();
   private nextVar = 0;
+  /** Var ids of def parameters. */
+  private readonly defParams = new Set<number>();
   private readonly constants: Evaluation;
 
   constructor(private readonly set: CheckedPolicySet) {
@@ -42,6 +58,7 @@ class Lowerer {
       this.defIds.set(d, i);
     });
     const params = set.defs.map((d) => this.vars(d, d.params.length));
+    for (const ids of params) for (const id of ids) this.defParams.add(id);
     set.lets.forEach((l, id) => {
       this.globals.push({ id, name: l.name.text, value: this.expr(l.value), span: l.span });
     });
@@ -67,19 +84,37 @@ class Lowerer {
   }
 
   /**
-   * A condition: true only for the boolean true. A def's declared result type is trusted less
-   * than a field's: its body may pass an `any` value through, so its result is compared too.
+   * A condition: true only for the boolean true. Only what always yields a boolean is used as is
+   * (comparisons, `not`/`and`/`or`, `has`, `in`, natives); anything that reads a value (a field,
+   * a let, a def's result, a parameter) is compared with `true`, because an `any` value can reach
+   * it through a def or a parameter whatever the declared type says.
    */
   cond(e: Expr): IrExpr {
     const ir = this.expr(e);
-    return this.type(e)?.kind === "bool" && ir.k !== "call" ? ir : { k: "truthy", arg: ir, span: e.span };
+    const boolean =
+      BOOLEAN.has(ir.k) ||
+      (ir.k === "const" && typeof ir.v === "boolean") ||
+      (ir.k === "native" && this.type(e)?.kind === "bool") ||
+      isRelational(ir);
+    return boolean ? ir : { k: "truthy", arg: ir, span: e.span };
   }
 
-  /** Both sides statically primitive (and not def results, see `cond`): `===` decides `==`. */
-  private primitive(l: Expr, r: Expr): boolean {
-    const prim = (e: Expr) =>
-      PRIMITIVE.has(this.type(e)?.kind ?? "") && !(e.kind === "Call" && this.set.calls.get(e)?.kind === "def");
-    return prim(l) && prim(r);
+  /**
+   * Whether `===` decides `==`: both sides have primitive types, and neither can carry a value
+   * that is not what its type says (a def's result or parameter, see `cond`).
+   */
+  private primitive(l: IrExpr, le: Expr, r: IrExpr, re: Expr): boolean {
+    const prim = (ir: IrExpr, e: Expr) => PRIMITIVE.has(this.type(e)?.kind ?? "") && this.trusted(ir);
+    return prim(l, le) && prim(r, re);
+  }
+
+  /** No def call, no def parameter inside (through lets too). */
+  private trusted(ir: IrExpr): boolean {
+    if (ir.k === "call") return false;
+    if (ir.k === "var") return !this.defParams.has(ir.id);
+    if (ir.k === "local") return this.trusted(this.locals[ir.id]?.value ?? ir);
+    if (ir.k === "global") return this.trusted(this.globals[ir.id]?.value ?? ir);
+    return children(ir).every((c) => this.trusted(c));
   }
 
   private local(decl: LetDecl): number {
@@ -180,16 +215,10 @@ class Lowerer {
             return { k: "??", left: this.expr(e.left), right: this.expr(e.right), span };
           case "==":
           case "!=": {
-            const prim =
-              PRIMITIVE.has(this.type(e.left)?.kind ?? "") && PRIMITIVE.has(this.type(e.right)?.kind ?? "");
-            return {
-              k: "eq",
-              negate: e.op === "!=",
-              prim,
-              left: this.expr(e.left),
-              right: this.expr(e.right),
-              span,
-            };
+            const left = this.expr(e.left);
+            const right = this.expr(e.right);
+            const prim = this.primitive(left, e.left, right, e.right);
+            return { k: "eq", negate: e.op === "!=", prim, left, right, span };
           }
           case "in":
           case "not in":
