@@ -55,42 +55,22 @@ const FILE = `${"# settings\nlog_level = info\nworkers = 8\nqueue_url = https://
 const verb = impl("sql.verb");
 const tables = impl("sql.tables");
 const isWrite = impl("sql.is_write");
-summary(() => {
-  group("sql (cold: parse + analysis)", () => {
-    for (const [label, q] of Object.entries(SQL)) {
-      bench(`sql.tables cold: ${label}`, () => do_not_optimize(tables(fresh(q, "--"))));
-    }
-  });
-  group("sql (cached)", () => {
-    for (const [label, q] of Object.entries(SQL))
-      bench(`sql.verb cached: ${label}`, () => do_not_optimize(verb(q)));
-    bench("sql.is_write cached: 10-line report", () => do_not_optimize(isWrite(SQL["10-line report"])));
-  });
-});
-
 const programs = impl("shell.programs");
 const pipes = impl("shell.pipes_to_shell");
-summary(() => {
-  group("shell (cold: parse + analysis)", () => {
-    for (const [label, c] of Object.entries(SHELL)) {
-      bench(`shell.programs cold: ${label}`, () => do_not_optimize(programs(fresh(c, "#"))));
-    }
-  });
-  group("shell (cached)", () => {
-    for (const [label, c] of Object.entries(SHELL))
-      bench(`shell.programs cached: ${label}`, () => do_not_optimize(programs(c)));
-    bench("shell.pipes_to_shell cached: curl | sudo bash", () =>
-      do_not_optimize(pipes(SHELL["curl | sudo bash"])),
-    );
-  });
-});
-
 const found = impl("secrets.found");
 const kinds = impl("secrets.kinds");
-group("secrets", () => {
-  bench("secrets.found cold: 200-char message", () => do_not_optimize(found(fresh(MESSAGE, ""))));
-  bench("secrets.kinds cold: 200-char message", () => do_not_optimize(kinds(fresh(MESSAGE, ""))));
-  bench("secrets.kinds cold: 4 KB config file", () => do_not_optimize(kinds(fresh(FILE, "#"))));
+
+// Cached first: the cold runs below leave the heap full of parse trees for the collector.
+group("cached (the same input again)", () => {
+  for (const [label, q] of Object.entries(SQL))
+    bench(`sql.verb cached: ${label}`, () => do_not_optimize(verb(q)));
+  bench("sql.is_write cached: 10-line report", () => do_not_optimize(isWrite(SQL["10-line report"])));
+  for (const [label, c] of Object.entries(SHELL)) {
+    bench(`shell.programs cached: ${label}`, () => do_not_optimize(programs(c)));
+  }
+  bench("shell.pipes_to_shell cached: curl | sudo bash", () =>
+    do_not_optimize(pipes(SHELL["curl | sudo bash"])),
+  );
   bench("secrets.kinds cached: 4 KB config file", () => do_not_optimize(kinds(FILE)));
 });
 
@@ -139,6 +119,28 @@ group("core and time", () => {
   bench("hour: UTC", () => do_not_optimize(hour(t)));
   bench("hour: Europe/Berlin", () => do_not_optimize(hour(t, "Europe/Berlin")));
   bench("weekday: America/New_York", () => do_not_optimize(weekday(t, "America/New_York")));
+});
+
+summary(() => {
+  group("sql cold (parse + analysis)", () => {
+    for (const [label, q] of Object.entries(SQL)) {
+      bench(`sql.tables cold: ${label}`, () => do_not_optimize(tables(fresh(q, "--")))).gc("inner");
+    }
+  });
+});
+
+summary(() => {
+  group("shell cold (parse + analysis)", () => {
+    for (const [label, c] of Object.entries(SHELL)) {
+      bench(`shell.programs cold: ${label}`, () => do_not_optimize(programs(fresh(c, "#"))));
+    }
+  });
+});
+
+group("secrets cold", () => {
+  bench("secrets.found cold: 200-char message", () => do_not_optimize(found(fresh(MESSAGE, ""))));
+  bench("secrets.kinds cold: 200-char message", () => do_not_optimize(kinds(fresh(MESSAGE, ""))));
+  bench("secrets.kinds cold: 4 KB config file", () => do_not_optimize(kinds(fresh(FILE, "#"))));
 });
 
 await run();

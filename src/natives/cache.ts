@@ -54,7 +54,7 @@ export const CACHE_ENTRIES = 1000;
  * Inputs longer than this are analysed but not cached: a cache of 1,000 one-megabyte strings
  * would hold a gigabyte.
  */
-export const MAX_CACHED_INPUT = 16_384;
+export const MAX_CACHED_INPUT = 8192;
 
 /** Get from `cache`, or compute, store (when the key is short enough) and return. */
 export function memo<V>(cache: LruCache<string, V>, key: string, compute: (key: string) => V): V {

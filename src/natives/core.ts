@@ -1,5 +1,5 @@
 /**
- * The un-namespaced natives: strings, lists and numbers.
+ * The un-namespaced natives: strings here, lists in lists.ts, numbers in numbers.ts.
  *
  * Decisions where the language page is silent (the reference is generated from the `doc` lines):
  *   - `len` of a string counts Unicode code points, not UTF-16 units (`len("é👍") == 2`).
@@ -13,37 +13,14 @@
  *   - `matches` searches (use `^…$` to anchor), RE2 syntax, inline flags such as `(?i)`.
  */
 import { formatType, T, type Type } from "../check/types.js";
-import { str as asString, list, num, strList } from "./guard.js";
+import { str as asString, list, strList } from "./guard.js";
+import { jsonEqual, LIST_NATIVES } from "./lists.js";
+import { NUMBER_NATIVES } from "./numbers.js";
 import { checkGlob, checkRegex, globMatcher, regexMatcher } from "./patterns.js";
-import {
-  comparable,
-  elementOf,
-  isBool,
-  isList,
-  isLoose,
-  isNumber,
-  isString,
-  mismatch,
-  ok,
-  P,
-  simple,
-} from "./sig.js";
-import { NativeError, type NativeFunction, type SignatureResult } from "./spec.js";
+import { comparable, isBool, isList, isNumber, isString, mismatch, ok, P, simple } from "./sig.js";
+import type { NativeFunction, SignatureResult } from "./spec.js";
 
-/** Deep equality of JSON values, as `==` compares them. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  const bo = b as Record<string, unknown>;
-  return ka.every((k) => Object.hasOwn(bo, k) && jsonEqual((a as Record<string, unknown>)[k], bo[k]));
-}
+export { jsonEqual } from "./lists.js";
 
 /** Number of Unicode code points in `s`. */
 export function codePointLength(s: string): number {
@@ -190,163 +167,6 @@ function containsSignature(args: readonly Type[]): SignatureResult {
   }
   return mismatch("`string` or `list<T>`", xs, 0);
 }
-
-// ---------------------------------------------------------------------------------------------
-// Lists
-
-type Pred = (x: unknown) => unknown;
-
-const higherOrder = (
-  name: string,
-  doc: string,
-  result: (element: Type, lambdaResult: Type) => Type,
-  wantBool: boolean,
-  impl: (xs: readonly unknown[], f: Pred) => unknown,
-): NativeFunction => ({
-  name,
-  doc,
-  arity: [2, 2],
-  lambda: { index: 1, params: (args) => [elementOf(args[0])] },
-  signature: ([xs, f]) => {
-    if (xs !== undefined && !isList(xs)) return mismatch("`list<T>`", xs, 0);
-    const element = elementOf(xs);
-    if (f === undefined || isLoose(f)) return ok(result(element, T.any));
-    if (f.kind !== "function") return mismatch("a function `x => …`", f, 1);
-    if (wantBool && !isBool(f.result)) {
-      return {
-        ok: false,
-        message: `expected the function to return \`bool\`, found \`${formatType(f.result)}\``,
-        arg: 1,
-      };
-    }
-    return ok(result(element, f.result));
-  },
-  impl: (xs: unknown, f: Pred) => impl(list(xs, name), f),
-});
-
-export const LIST_NATIVES: readonly NativeFunction[] = [
-  higherOrder(
-    "any",
-    "any(xs: list<T>, x => p): bool — whether `p` holds for some element (false for an empty list)",
-    () => T.bool,
-    true,
-    (xs, f) => xs.some((x) => f(x) === true),
-  ),
-  higherOrder(
-    "all",
-    "all(xs: list<T>, x => p): bool — whether `p` holds for every element (true for an empty list)",
-    () => T.bool,
-    true,
-    (xs, f) => xs.every((x) => f(x) === true),
-  ),
-  higherOrder(
-    "count",
-    "count(xs: list<T>, x => p): number — how many elements `p` holds for",
-    () => T.number,
-    true,
-    (xs, f) => xs.reduce<number>((n, x) => (f(x) === true ? n + 1 : n), 0),
-  ),
-  higherOrder(
-    "filter",
-    "filter(xs: list<T>, x => p): list<T> — the elements `p` holds for, in order",
-    (element) => T.list(element),
-    true,
-    (xs, f) => xs.filter((x) => f(x) === true),
-  ),
-  higherOrder(
-    "map",
-    "map(xs: list<T>, x => e): list<U> — `e` of each element, in order",
-    (_element, r) => T.list(r),
-    false,
-    (xs, f) => xs.map((x) => f(x)),
-  ),
-  {
-    name: "intersects",
-    doc: "intersects(xs: list<T>, ys: list<T>): bool — whether the lists share an element",
-    arity: [2, 2],
-    signature: ([xs, ys]) => {
-      if (xs !== undefined && !isList(xs)) return mismatch("`list<T>`", xs, 0);
-      if (ys !== undefined && !isList(ys)) return mismatch("`list<T>`", ys, 1);
-      if (xs?.kind === "list" && ys?.kind === "list" && !comparable(xs.element, ys.element)) {
-        return mismatch(`\`list<${formatType(xs.element)}>\``, ys, 1);
-      }
-      return ok(T.bool);
-    },
-    impl: (xs: unknown, ys: unknown) => {
-      const b = list(ys, "intersects");
-      return list(xs, "intersects").some((x) => b.some((y) => jsonEqual(x, y)));
-    },
-  },
-];
-
-// ---------------------------------------------------------------------------------------------
-// Numbers
-
-/** The kind shared by `min`/`max` arguments: number, duration or timestamp (all numbers at run time). */
-function extremumSignature(args: readonly Type[]): SignatureResult {
-  const ordered = (t: Type) => t.kind === "number" || t.kind === "duration" || t.kind === "timestamp";
-  const expected = "`number`, `duration` or `timestamp`";
-  if (args.length === 1) {
-    const [xs] = args as [Type];
-    if (isLoose(xs)) return ok(T.any);
-    if (xs.kind === "list" && (ordered(xs.element) || isLoose(xs.element))) return ok(xs.element);
-    return mismatch(`a list of numbers or two or more ${expected} values`, xs, 0);
-  }
-  let kind: Type | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const t = args[i]!;
-    if (isLoose(t)) continue;
-    if (!ordered(t)) return mismatch(expected, t, i);
-    if (kind === undefined) kind = t;
-    else if (kind.kind !== t.kind) return mismatch(`\`${formatType(kind)}\``, t, i);
-  }
-  return ok(kind ?? T.any);
-}
-
-function extremum(name: "min" | "max"): NativeFunction {
-  const pick = name === "min" ? Math.min : Math.max;
-  return {
-    name,
-    doc: `${name}(a, b, …) | ${name}(xs: list<number>) — the ${name === "min" ? "smallest" : "largest"} of two or more numbers (or durations, or timestamps), or of a non-empty list`,
-    arity: [1, 64],
-    signature: extremumSignature,
-    impl: (...args: unknown[]) => {
-      const values = args.length === 1 ? list(args[0], name) : args;
-      if (values.length === 0) throw new NativeError(`${name} of an empty list`);
-      let best = num(values[0], name);
-      for (const v of values) best = pick(best, num(v, name));
-      return best;
-    },
-  };
-}
-
-const numeric = (
-  name: string,
-  doc: string,
-  f: (x: number) => number,
-  durations: boolean,
-): NativeFunction => ({
-  name,
-  doc,
-  arity: [1, 1],
-  signature: ([x]) => {
-    if (x === undefined || isNumber(x)) return ok(x?.kind === "any" || x === undefined ? T.number : x);
-    if (durations && x.kind === "duration") return ok(T.duration);
-    return mismatch(durations ? "`number` or `duration`" : "`number`", x, 0);
-  },
-  impl: (x: unknown) => {
-    const r = f(num(x, name));
-    return r === 0 ? 0 : r; // no -0 in results
-  },
-});
-
-export const NUMBER_NATIVES: readonly NativeFunction[] = [
-  extremum("min"),
-  extremum("max"),
-  numeric("abs", "abs(x: number | duration): number | duration — the absolute value", Math.abs, true),
-  numeric("floor", "floor(x: number): number — the largest integer not above `x`", Math.floor, false),
-  numeric("ceil", "ceil(x: number): number — the smallest integer not below `x`", Math.ceil, false),
-];
 
 export const CORE_NATIVES: readonly NativeFunction[] = [
   ...STRING_NATIVES,

@@ -11,7 +11,7 @@
  *     `password` (8+ characters, not only letters), unless it is a template (`${X}`, `{{x}}`), a
  *     placeholder (`changeme`, `xxxx`, `<token>`), a dotted name (`process.env.TOKEN`), or already
  *     part of a specific kind.
- *   - Texts are scanned whole; results for texts up to 16 KiB are cached.
+ *   - Texts are scanned whole; results for texts up to 8 KiB are cached.
  */
 import { T } from "../check/types.js";
 import { CACHE_ENTRIES, LruCache, memo } from "./cache.js";
