@@ -7,7 +7,11 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
+import { addApprovalsCommand } from "./commands/approvals.js";
+import { addAuditCommand } from "./commands/audit.js";
+import { buildCommand } from "./commands/build.js";
 import { checkCommand, FORMATS, type Format } from "./commands/check.js";
+import { evalCommand } from "./commands/eval.js";
 import { fmtCommand } from "./commands/fmt.js";
 import { typesCommand } from "./commands/types.js";
 import { type CliIo, processIo, usageError } from "./io.js";
@@ -54,7 +58,7 @@ Examples:
   $ rplc fmt --check policies/
 
 Exit codes: 0 ok, 1 problems found, 2 usage error or unreadable path.
-Commands eval, test and build are not available yet.`,
+Command test is not available yet.`,
     );
 
   const check = program
@@ -120,6 +124,66 @@ Examples:
       done(await typesCommand(paths, { out: opts.out }, io));
     });
   configure(types, io, failure, "types");
+
+  const evalCmd = program
+    .command("eval")
+    .description("decide one request and print the decision as JSON")
+    .argument("<paths...>", "files and directories (a directory means every .rplc file below it)")
+    .requiredOption("-r, --request <file>", "the request as JSON (a file, or - for standard input)")
+    .option("--explain", "also print a human-readable account of the decision on standard error")
+    .option("--interpret", "decide with the reference interpreter instead of the compiled module")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 decided (whatever the decision), 1 the policy set does not compile, 2 usage error.
+
+Examples:
+  $ rplc eval policies/ --request request.json
+  $ echo '{"action":"db.query","args":{"sql":"DELETE FROM users"}}' | rplc eval policies/ --request - --explain`,
+    )
+    .action(async (paths: string[], opts: { request: string; explain?: boolean; interpret?: boolean }) => {
+      const options = {
+        request: opts.request,
+        explain: opts.explain === true,
+        interpret: opts.interpret === true,
+      };
+      done(await evalCommand(paths, options, io));
+    });
+  configure(evalCmd, io, failure, "eval");
+
+  const build = program
+    .command("build")
+    .description("compile the policy set into one self-contained ES module")
+    .argument("<paths...>", "files and directories (a directory means every .rplc file below it)")
+    .option("-o, --out <file>", "the module file to write")
+    .addOption(
+      new Option("--dump <stage>", "print one stage instead of writing").choices(["ast", "ir", "js"]),
+    )
+    .addHelpText(
+      "after",
+      `
+Tests inside policies are left out of the module. Load it with loadPolicy() from the runplane package.
+
+Exit codes: 0 written, 1 errors in the policy set (nothing written), 2 usage error.
+
+Examples:
+  $ rplc build policies/ -o dist/policy.js
+  $ rplc build policies/ --dump ir`,
+    )
+    .action(async (paths: string[], opts: { out?: string; dump?: string }) => {
+      if (opts.out === undefined && opts.dump === undefined) {
+        done(usageError(io, "no output file given: use -o FILE (or --dump ast|ir|js)", "build"));
+        return;
+      }
+      const options =
+        opts.dump === undefined ? { out: opts.out ?? "" } : { out: opts.out ?? "", dump: opts.dump };
+      done(await buildCommand(paths, options, io));
+    });
+  configure(build, io, failure, "build");
+
+  const configureNamed = (cmd: Command, name: string) => configure(cmd, io, failure, name);
+  addApprovalsCommand(program, io, done, configureNamed);
+  addAuditCommand(program, io, done, configureNamed);
 
   return program;
 }
