@@ -30,6 +30,13 @@ const lexer = new Lexer(allTokens, {
   },
 });
 
+/**
+ * At most this many stray-character diagnostics, and as many about the insides of tokens: a
+ * binary file would otherwise cost millions of diagnostics that normalize() cuts to 200 anyway.
+ * (Beyond it, the "N more not shown" count of normalize() is a lower bound.)
+ */
+export const MAX_LEX_DIAGNOSTICS = 1000;
+
 export interface LexResult {
   /** The tokens the parser reads (no whitespace, no comments). */
   readonly tokens: IToken[];
@@ -52,24 +59,31 @@ export function lex(source: SourceFile): LexResult {
   // once; runs of NUL between tokens are not also reported as unexpected characters.
   const nul = text.indexOf("\u0000");
   if (nul >= 0) diagnostics.push(diag("RPL1011", span(file, nul, nul + 1), ["it contains a NUL byte"]));
+  let stray = 0;
   for (const err of result.errors) {
     const run = text.slice(err.offset, err.offset + err.length);
     if (/^\u0000+$/.test(run)) continue;
+    if (++stray > MAX_LEX_DIAGNOSTICS) break;
     diagnostics.push(diag("RPL1001", span(file, err.offset, err.offset + err.length), [showChars(run)]));
   }
 
+  // Problems inside tokens, in source order, kept apart from stray characters so that each
+  // list keeps its earliest entries when capped.
+  const inTokens: Diagnostic[] = [];
   for (const tok of result.tokens) {
     // "onlyOffset" tracking records start offsets only; the parser's node locations need ends.
     tok.endOffset = tok.startOffset + tok.image.length - 1;
-    if (tok.tokenType === Numeric) classifyNumeric(tok, file, diagnostics);
-    else if (tok.tokenType === StringTok || tok.tokenType === UnterminatedString) {
-      if (tok.tokenType === UnterminatedString) diagnostics.push(diag("RPL1002", tokenSpan(file, tok)));
+    const sink = inTokens.length < MAX_LEX_DIAGNOSTICS ? inTokens : undefined;
+    if (tok.tokenType === Numeric) classifyNumeric(tok, file, sink);
+    else if (sink && (tok.tokenType === StringTok || tok.tokenType === UnterminatedString)) {
+      if (tok.tokenType === UnterminatedString) sink.push(diag("RPL1002", tokenSpan(file, tok)));
       for (const bad of decodeString(tok.image).bad) {
         const at = tok.startOffset + bad.offset;
-        diagnostics.push(diag("RPL1004", span(file, at, at + bad.text.length), [bad.text]));
+        sink.push(diag("RPL1004", span(file, at, at + bad.text.length), [bad.text]));
       }
     }
   }
+  diagnostics.push(...inTokens);
 
   const comments: CommentNode[] = [];
   for (const c of result.groups.comments ?? []) {
@@ -79,17 +93,17 @@ export function lex(source: SourceFile): LexResult {
 }
 
 /** Retag a numeric run as a number or a duration; report it when it is neither. */
-function classifyNumeric(tok: IToken, file: string, diagnostics: Diagnostic[]): void {
+function classifyNumeric(tok: IToken, file: string, diagnostics: Diagnostic[] | undefined): void {
   const image = tok.image;
   if (NUMBER_RE.test(image)) {
     retag(tok, NumberLiteral);
   } else if (DURATION_RE.test(image)) {
     retag(tok, DurationLiteral);
   } else if (EXPONENT_OR_DOTS_RE.test(image)) {
-    diagnostics.push(diag("RPL1005", tokenSpan(file, tok), [image]));
+    diagnostics?.push(diag("RPL1005", tokenSpan(file, tok), [image]));
     retag(tok, NumberLiteral);
   } else {
-    diagnostics.push(diag("RPL1006", tokenSpan(file, tok), [image]));
+    diagnostics?.push(diag("RPL1006", tokenSpan(file, tok), [image]));
     retag(tok, DurationLiteral);
   }
 }

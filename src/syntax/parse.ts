@@ -169,10 +169,7 @@ export function parse(source: SourceFile): Result<FileNode> {
     parser.file();
     const value = builder.file(lexed.comments, file);
     const syntax = parserDiagnostics(parser.errors, lexed.tokens, source, value);
-    // One error per place: a parse error explains whatever the AST builder finds at its token.
-    const taken = new Set(syntax.map((d) => d.span?.start));
-    const rest = astDiagnostics.filter((d) => !taken.has(d.span?.start));
-    return { value, diagnostics: normalize([...lexed.diagnostics, ...syntax, ...rest]) };
+    return { value, diagnostics: onePerPlace(lexed.diagnostics, syntax, astDiagnostics) };
   } catch (e) {
     // INVARIANT: the depth pre-scan keeps recursion bounded; a stack overflow here is a bug,
     // but it must still not escape as an exception from parse().
@@ -202,9 +199,7 @@ export function parseExpression(source: SourceFile): Result<Expr> {
     const astDiagnostics: Diagnostic[] = [];
     const value = new AstBuilder(file, source.text.length, astDiagnostics).expression(cst, whole);
     const syntax = parserDiagnostics(parser.errors, lexed.tokens, source);
-    const taken = new Set(syntax.map((d) => d.span?.start));
-    const rest = astDiagnostics.filter((d) => !taken.has(d.span?.start));
-    return { value, diagnostics: normalize([...lexed.diagnostics, ...syntax, ...rest]) };
+    return { value, diagnostics: onePerPlace(lexed.diagnostics, syntax, astDiagnostics) };
   } catch (e) {
     if (e instanceof RangeError) {
       return {
@@ -216,6 +211,22 @@ export function parseExpression(source: SourceFile): Result<Expr> {
   } finally {
     parser.input = [];
   }
+}
+
+/**
+ * One error per place, the most specific first: a lexical error (a bad number, an unterminated
+ * string) explains a parse error at the same token, and a parse error explains whatever the
+ * AST builder then finds there.
+ */
+function onePerPlace(...stages: (readonly Diagnostic[])[]): Diagnostic[] {
+  const taken = new Set<number>();
+  const kept: Diagnostic[] = [];
+  for (const stage of stages) {
+    const here = stage.filter((d) => d.span === undefined || !taken.has(d.span.start));
+    for (const d of here) if (d.span) taken.add(d.span.start);
+    kept.push(...here);
+  }
+  return normalize(kept);
 }
 
 // ---------------------------------------------------------------------------------------------

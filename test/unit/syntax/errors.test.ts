@@ -138,6 +138,13 @@ describe("garbage never throws", () => {
     }
   });
 
+  it("a file of garbage reports its first problems and a count of the rest", () => {
+    const r = parseText("@ 1e5 ".repeat(5000));
+    expect(r.diagnostics.length).toBe(201);
+    expect(r.where.slice(0, 4)).toEqual(["RPL1001@1:1", "RPL1005@1:3", "RPL1001@1:7", "RPL1005@1:9"]);
+    expect(r.diagnostics[200]?.code).toBe("RPL5001");
+  });
+
   it("a run of stray characters is one diagnostic covering the run", () => {
     const r = parseText("allow a when x $$$$$$$$$$ y");
     const stray = r.diagnostics.filter((d) => d.code === "RPL1001");
