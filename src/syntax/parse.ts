@@ -114,7 +114,8 @@ const messages: IParserErrorMessageProvider = {
     }
     return payload(names([expected]), actual);
   },
-  buildNotAllInputParsedMessage({ firstRedundant }) {
+  buildNotAllInputParsedMessage({ firstRedundant, ruleName }) {
+    if (ruleName === "expression") return payload(["an operator", "end of file"], firstRedundant);
     return payload(["a declaration"], firstRedundant, "file");
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {

@@ -185,6 +185,21 @@ describe("lambdas (call arguments only)", () => {
   });
 });
 
+describe("parseExpression()", () => {
+  it("reports input left after the expression, and an empty input", () => {
+    expect(parseExpr("a b").where).toEqual(["RPL1003@1:3"]);
+    const empty = parseExpr("");
+    expect(empty.where).toEqual(["RPL1003@1:1"]);
+    expect(empty.value.kind).toBe("ErrorExpr");
+  });
+
+  it("keeps what it could read around a lost operand", () => {
+    const r = parseExpr("a + ");
+    expect(r.where).toEqual(["RPL1003@1:4"]);
+    expect(sexpr(r.value)).toBe("(+ a <error>)");
+  });
+});
+
 describe("depth", () => {
   it("a chain of 1000 operators is fine; 2000 is reported once (RPL1007)", () => {
     expect(parseExpr(`a${" or a".repeat(1000)}`).where).toEqual([]);
