@@ -140,6 +140,19 @@ export interface Unwrapped {
   readonly strings: readonly string[];
 }
 
+/**
+ * Whether option word `w` consumes the next word as its value, getopt style: `-u root` and
+ * `--user root` do; `--user=root`, `-uroot` and `-iu root`'s cluster (`u` last, so it does) are
+ * read letter by letter.
+ */
+function takesNextWord(w: string, valued: readonly string[]): boolean {
+  if (w.startsWith("--")) return valued.includes(w);
+  for (let k = 1; k < w.length; k++) {
+    if (valued.includes(`-${w[k]}`)) return k === w.length - 1; // the rest of the cluster is its value
+  }
+  return false;
+}
+
 /** See through wrappers: `sudo -u x env A=1 nice -n 5 rm -rf /` runs `rm` at index 7. */
 export function unwrap(words: readonly string[]): Unwrapped {
   const chain: string[] = [];
@@ -152,23 +165,25 @@ export function unwrap(words: readonly string[]): Unwrapped {
     if (spec === undefined) return { chain, start: i, strings };
     i++;
     let positional = spec.positional ?? 0;
+    let optionsDone = false;
     let stop = false;
     while (i < words.length && !stop) {
       const w = words[i]!;
-      if (w === "--") {
+      const isOption = !optionsDone && w.startsWith("-") && w.length > 1;
+      if (isOption && w === "--") {
+        optionsDone = true;
         i++;
-        break;
+        continue;
       }
       const flag = w.includes("=") && w.startsWith("--") ? w.slice(0, w.indexOf("=")) : w;
-      if (spec.noRun?.includes(flag)) return { chain, start: words.length, strings };
-      if (spec.commandString?.includes(flag)) {
+      if (isOption && spec.noRun?.includes(flag)) return { chain, start: words.length, strings };
+      if (isOption && spec.commandString?.includes(flag)) {
         const value = flag === w ? words[i + 1] : w.slice(flag.length + 1);
         if (value !== undefined) strings.push(value);
         return { chain, start: words.length, strings };
       }
-      if (w.startsWith("-") && w.length > 1) {
-        // A valued option takes the next word unless written `--opt=value` or `-uroot`.
-        i += spec.valued.includes(w) ? 2 : 1;
+      if (isOption) {
+        i += takesNextWord(w, spec.valued) ? 2 : 1;
       } else if (spec.assignments && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) {
         i++;
       } else if (positional > 0) {
