@@ -55,6 +55,8 @@ type Listener = (record: ApprovalRecord) => void;
 
 export class ApprovalQueue {
   private readonly listeners = new Set<Listener>();
+  /** Counts answers made in this process, so a wake-up between a read and a sleep is not lost. */
+  private epoch = 0;
 
   constructor(
     readonly store: ApprovalStore,
@@ -174,15 +176,17 @@ export class ApprovalQueue {
   async waitFor(id: string, pollMs: number, stop: AbortSignal): Promise<ApprovalRecord | undefined> {
     for (;;) {
       if (stop.aborted) return undefined;
+      const seen = this.epoch;
       const r = await this.get(id);
       if (r === undefined || r.status !== "pending") return r;
       const wait = Math.max(1, Math.min(pollMs, r.expiresAt - this.clock() + 1));
-      await this.sleep(id, wait, stop);
+      await this.sleep(id, wait, stop, seen);
     }
   }
 
-  private sleep(id: string, ms: number, stop: AbortSignal): Promise<void> {
+  private sleep(id: string, ms: number, stop: AbortSignal, seen: number): Promise<void> {
     return new Promise((resolve) => {
+      if (stop.aborted || this.epoch !== seen) return resolve();
       const done = () => {
         clearTimeout(timer);
         this.listeners.delete(wake);
@@ -199,6 +203,7 @@ export class ApprovalQueue {
   }
 
   private emit(record: ApprovalRecord): void {
+    this.epoch++;
     for (const l of [...this.listeners]) l(record);
   }
 }

@@ -201,9 +201,10 @@ export class AuditLog {
           await writeAll(this.headFd, Buffer.from(`${head}\n`), 0);
         } catch (e) {
           const first = upTo - batch.length + 1;
+          const lost = first === upTo ? `record ${upTo} was not written` : `records ${first}–${upTo} were not written`;
           this.broken = new RunplaneError(
             "audit",
-            `cannot write the audit log ${this.file} (records ${first}–${upTo} are not recorded): ${(e as Error).message}`,
+            `cannot write the audit log ${this.file}: ${(e as Error).message} (${lost}; nothing more runs)`,
             { cause: e },
           );
           break;
@@ -228,7 +229,7 @@ export class AuditLog {
     this.waiters = keep;
   }
 
-  /** Write what is queued, then close the files and release the lock. */
+  /** Write what is queued, then close the files and release the lock; rejects if the log broke. */
   async close(): Promise<void> {
     if (this.closed) return;
     try {
@@ -240,5 +241,7 @@ export class AuditLog {
       closeSync(this.headFd);
       this.release();
     }
+    // Closing does not hide a failure: records were lost.
+    if (this.broken !== undefined) throw this.broken;
   }
 }
