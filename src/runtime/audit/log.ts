@@ -201,7 +201,8 @@ export class AuditLog {
           await writeAll(this.headFd, Buffer.from(`${head}\n`), 0);
         } catch (e) {
           const first = upTo - batch.length + 1;
-          const lost = first === upTo ? `record ${upTo} was not written` : `records ${first}–${upTo} were not written`;
+          const lost =
+            first === upTo ? `record ${upTo} was not written` : `records ${first}–${upTo} were not written`;
           this.broken = new RunplaneError(
             "audit",
             `cannot write the audit log ${this.file}: ${(e as Error).message} (${lost}; nothing more runs)`,
