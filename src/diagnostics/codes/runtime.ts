@@ -1,13 +1,10 @@
 import { defineCodes } from "./entry.js";
 
-/** RPL9xxx: runtime and command-line problems. */
+/**
+ * RPL9xxx: problems found after type checking (code generation). Unreadable paths and other
+ * command-line mistakes are usage errors (exit 2, one line), not diagnostics.
+ */
 export const runtimeCodes = defineCodes({
-  RPL9001: {
-    severity: "error",
-    title: "path not found",
-    explain: "A path given on the command line does not exist or cannot be read.",
-    message: (path = "", why = "") => `cannot read \`${path}\`: ${why}`,
-  },
   // RPL9100+: the compiler back end (src/compile/).
   RPL9100: {
     severity: "error",

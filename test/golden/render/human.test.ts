@@ -56,7 +56,7 @@ const diagnostics = normalize([
   ),
   diag("RPL1002", at(FS_TEXT, FS, '"production'), [], { help: 'close the string with `"`' }),
   diag("RPL1011", span(FS, FS_TEXT.length, FS_TEXT.length), ["it contains a NUL byte"]),
-  diag("RPL9001", undefined, ["missing.rplc", "no such file or directory"]),
+  diag("RPL5002", undefined, ["20000000", "16777216"]),
 ]);
 
 it("renders diagnostics for people as in the golden file", () => {

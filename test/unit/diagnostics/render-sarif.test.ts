@@ -39,7 +39,7 @@ const typo = diag("RPL1003", at("wen"), ["`when`", "`wen`"], {
 });
 const unterminated = diag("RPL1002", at("x\n    wen"));
 const again = diag("RPL1003", at("true"), ["`}`", "`true`"]);
-const missing = diag("RPL9001", undefined, ["x.rplc", "no such file or directory"]);
+const missing = diag("RPL5002", undefined, ["20000000", "16777216"]);
 
 describe("renderSarif", () => {
   const text = renderSarif([typo, unterminated, again, missing], sources, "1.2.3", { cwd: "/work/repo" });
@@ -77,7 +77,7 @@ describe("renderSarif", () => {
 
   it("lists one rule per code used, sorted, from the catalogue", () => {
     const rules = log.runs[0].tool.driver.rules;
-    expect(rules.map((r: { id: string }) => r.id)).toEqual(["RPL1002", "RPL1003", "RPL9001"]);
+    expect(rules.map((r: { id: string }) => r.id)).toEqual(["RPL1002", "RPL1003", "RPL5002"]);
     expect(rules[1]).toEqual({
       id: "RPL1003",
       shortDescription: { text: codes.RPL1003.title },
@@ -123,10 +123,10 @@ describe("renderSarif", () => {
     expect(third.ruleIndex).toBe(1);
     expect(third.relatedLocations).toBeUndefined();
     expect(fourth).toEqual({
-      ruleId: "RPL9001",
+      ruleId: "RPL5002",
       ruleIndex: 2,
       level: "error",
-      message: { text: "cannot read `x.rplc`: no such file or directory" },
+      message: { text: "file is 20000000 bytes, more than the limit of 16777216" },
       locations: [],
     });
   });

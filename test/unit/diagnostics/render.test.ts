@@ -96,10 +96,10 @@ describe("renderJson", () => {
   });
 
   it("gives null positions to a diagnostic without a span", () => {
-    const d = diag("RPL9001", undefined, ["x.rplc", "no such file or directory"]);
+    const d = diag("RPL5002", undefined, ["20000000", "16777216"]);
     const [row] = JSON.parse(renderJson([d], new Map())).diagnostics;
     expect(row).toMatchObject({ file: null, line: null, column: null, endLine: null, endColumn: null });
-    expect(row.code).toBe("RPL9001");
+    expect(row.code).toBe("RPL5002");
   });
 
   it("prints an empty list for no diagnostics", () => {
@@ -145,9 +145,9 @@ describe("renderHuman", () => {
   });
 
   it("renders a diagnostic without a span without location or frame", () => {
-    const d = diag("RPL9001", undefined, ["x.rplc", "no such file or directory"]);
+    const d = diag("RPL5002", undefined, ["20000000", "16777216"]);
     expect(renderHuman([d], new Map(), { color: false })).toBe(
-      "error[RPL9001]: cannot read `x.rplc`: no such file or directory\n\n1 error\n",
+      "error[RPL5002]: file is 20000000 bytes, more than the limit of 16777216\n\n1 error\n",
     );
   });
 
