@@ -27,10 +27,23 @@ export class SchemaGen {
   private readonly keys: fc.Arbitrary<string>;
   private readonly lengths: readonly number[];
 
-  constructor(readonly literals: PolicyLiterals) {
-    this.strings = biasedString(literals);
-    this.numbers = biasedNumber(literals, false);
-    this.integers = biasedNumber(literals, true);
+  /**
+   * `focus`: the constants of the property's `where`. Half the strings and numbers are then drawn
+   * from a mix over those alone, so `where path.within(args.path, "/etc")` is satisfied often even
+   * when the policy set mentions hundreds of other strings.
+   */
+  constructor(
+    readonly literals: PolicyLiterals,
+    focus?: PolicyLiterals,
+  ) {
+    const focused = focus !== undefined && hasAny(focus);
+    this.strings = focused ? fc.oneof(biasedString(focus), biasedString(literals)) : biasedString(literals);
+    this.numbers = focused
+      ? fc.oneof(biasedNumber(focus, false), biasedNumber(literals, false))
+      : biasedNumber(literals, false);
+    this.integers = focused
+      ? fc.oneof(biasedNumber(focus, true), biasedNumber(literals, true))
+      : biasedNumber(literals, true);
     const keyLike = literals.strings.filter((s) => s.length > 0 && s.length <= 40 && !/\s/.test(s));
     this.keys = keyLike.length > 0 ? fc.oneof(fc.constantFrom(...keyLike), word) : word;
     const lengths = new Set<number>();
@@ -287,6 +300,10 @@ function inferType(s: Schema): string | undefined {
   if ("minLength" in s || "maxLength" in s || "pattern" in s || "format" in s) return "string";
   if ("minimum" in s || "maximum" in s || "multipleOf" in s) return "number";
   return undefined;
+}
+
+function hasAny(l: PolicyLiterals): boolean {
+  return l.strings.length + l.numbers.length + l.regexes.length + l.globs.length + l.dirs.length > 0;
 }
 
 function isSchema(v: unknown): v is Schema {

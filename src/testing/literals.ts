@@ -38,7 +38,14 @@ const SKIPPED: Readonly<Record<string, readonly string[]>> = {
 
 const GLOB_FUNCTIONS = new Set(["glob", "path.glob", "url.host_matches"]);
 
-export function collectLiterals(set: CheckedPolicySet): PolicyLiterals {
+/**
+ * The literals of `roots` (default: every file of the set). `set` resolves which native a call
+ * invokes.
+ */
+export function collectLiterals(
+  set: CheckedPolicySet,
+  roots: unknown = set.files.map((f) => f.items),
+): PolicyLiterals {
   const strings = new Set<string>();
   const numbers = new Set<number>();
   const regexes = new Set<string>();
@@ -96,7 +103,7 @@ export function collectLiterals(set: CheckedPolicySet): PolicyLiterals {
       if (typeof value === "object" && value !== null) walk(value, false);
     }
   };
-  for (const file of set.files) walk(file.items, false);
+  walk(roots, false);
 
   return {
     strings: [...strings],

@@ -8,7 +8,8 @@
  *   `expect`. When an expectation fails and the decision has errors (a request that breaks the
  *   action's schema: `/args/sql: must be string`), the errors come first in the failure.
  * - `filter`: only tests and properties whose name contains it (case-insensitive).
- * - `packTests: false` leaves out the tests and properties of standard packs (`stdlib/…`).
+ * - `packTests: false` leaves out the tests and properties of standard packs (`stdlib/…`). They
+ *   run by default; when some fail, a note says that they assume the pack's defaults.
  */
 import type { CheckedPolicySet } from "../check/program.js";
 import { STDLIB_PREFIX } from "../check/stdlib.js";
@@ -18,7 +19,7 @@ import type { PropertyDecl, TestDecl } from "../syntax/ast.js";
 import { CoverageTracker } from "./coverage.js";
 import { checkExpectations, type ExpectContext } from "./expect.js";
 import { SchemaGen } from "./generators.js";
-import { collectLiterals } from "./literals.js";
+import { collectLiterals, type PolicyLiterals } from "./literals.js";
 import { type Locate, locator } from "./locate.js";
 import type { CaseResult, Decider, RunReport } from "./model.js";
 import { runProperty } from "./properties.js";
@@ -50,13 +51,14 @@ export function runTests(set: CheckedPolicySet, options: RunOptions): RunReport 
   const selected = selectCases(set, options);
 
   const results: CaseResult[] = [];
-  let gen: SchemaGen | undefined;
+  let literals: PolicyLiterals | undefined;
   let ranProperty = false;
   for (const c of selected) {
     if (c.kind === "Test") {
       results.push(runTest(c, prepared, decider, expect, locate, (d) => coverage.record(d)));
     } else {
-      gen ??= new SchemaGen(collectLiterals(set));
+      literals ??= collectLiterals(set);
+      const gen = new SchemaGen(literals, c.where === undefined ? undefined : collectLiterals(set, c.where));
       ranProperty = true;
       results.push(
         runProperty(c, {
@@ -81,6 +83,15 @@ export function runTests(set: CheckedPolicySet, options: RunOptions): RunReport 
   const notes: string[] = [];
   if (options.filter !== undefined && selected.length === 0) {
     notes.push(`no test or property matches --filter '${options.filter}'`);
+  }
+  const packFailures = results.filter(
+    (r) => r.status === "failed" && r.location.file.startsWith(STDLIB_PREFIX),
+  );
+  if (packFailures.length > 0) {
+    const n = packFailures.length;
+    notes.push(
+      `${n} of the failures belong${n === 1 ? "s" : ""} to standard packs: pack tests assume the pack's default parameters and no rules of yours that change its decisions; --no-pack-tests leaves them out`,
+    );
   }
   const failed = results.filter((r) => r.status === "failed").length;
   const wantCoverage = options.coverage === true || options.minCoverage !== undefined;

@@ -197,3 +197,40 @@ describe("pattern examples", () => {
     expect(regexExample("(?<=a)b")).toBeUndefined();
   });
 });
+
+describe("a property's own constants are favoured", () => {
+  it("a `where` on one directory is satisfied often although the set names hundreds of others", () => {
+    const many: PolicyLiterals = {
+      ...NONE,
+      strings: Array.from({ length: 300 }, (_, i) => `value-${i}`),
+      dirs: Array.from({ length: 100 }, (_, i) => `/dir${i}`),
+    };
+    const focus: PolicyLiterals = { ...NONE, strings: ["/etc"], dirs: ["/etc"] };
+    const schema = { type: "string" };
+    const share = (gen: SchemaGen) =>
+      (fc.sample(gen.of(schema), { numRuns: 1000, seed: 4 }) as string[]).filter(
+        (s) => s === "/etc" || s.startsWith("/etc/"),
+      ).length / 1000;
+    expect(share(new SchemaGen(many))).toBeLessThan(0.02);
+    expect(share(new SchemaGen(many, focus))).toBeGreaterThan(0.1);
+  });
+
+  it("collectLiterals takes the roots to walk: a property's `where` alone", () => {
+    const set = checked(`
+action fs.delete { path: string }
+on fs.delete { block etc when path.within(args.path, "/etc") }
+property "p" {
+  for fs.delete where path.within(args.path, "/srv") and args.path != "/srv/keep"
+  expect block
+}
+`);
+    const where = set.properties[0]!.where;
+    expect(collectLiterals(set, where)).toEqual({
+      strings: ["/srv", "/srv/keep"],
+      numbers: [],
+      regexes: [],
+      globs: [],
+      dirs: ["/srv"],
+    });
+  });
+});

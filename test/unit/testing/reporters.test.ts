@@ -13,6 +13,10 @@ beforeAll(async () => {
 });
 
 const POLICY = `${HOLE}
+on fs.delete {
+  risk huge_path 5 when len(args.path) > 100000
+}
+
 test "a <tricky> & \\"quoted\\" name\\u0001" {
   request { action: "fs.delete", args: { path: "/srv/x" }, time: "2026-11-24T10:00:00Z" }
   expect block
@@ -50,18 +54,22 @@ describe("human reporter", () => {
     expect(lines).toContain("    expect not allow: the decision was ALLOW");
     expect(lines).toContain("    paste this test into a policy file to reproduce it:");
     expect(lines).toContain('test "nothing outside /tmp is deleted without a human (counterexample)" {');
-    expect(lines).toContain('✗ a <tricky> & "quoted" name\\u{1} (policies/fs.rplc:18)');
+    expect(lines).toContain('✗ a <tricky> & "quoted" name\\u{1} (policies/fs.rplc:22)');
     expect(lines).toContain("    expect block: the decision was REQUIRE_APPROVAL");
     expect(lines).toContain("    decision: REQUIRE_APPROVAL, score 0");
     expect(lines).toContain('    matched: elsewhere (require_approval) "elsewhere" at policies/fs.rplc:8:3');
-    expect(lines).toContain("✓ tmp is cleaned (policies/fs.rplc:23)");
+    expect(lines).toContain("✓ tmp is cleaned (policies/fs.rplc:27)");
     // Replayed requests: only the changed ones get a line, then a count.
     expect(lines).toContain("✗ line 2: fs.delete (fixtures.jsonl:2): ALLOW → REQUIRE_APPROVAL");
     expect(lines.some((l) => l.startsWith("✓ line 1"))).toBe(false);
     expect(lines).toContain("replayed 2 requests from fixtures.jsonl: 1 changed");
-    expect(lines).toContain("coverage: 2 of 3 rules and risks matched (66.6%)");
-    expect(lines).toContain("    risk recursive_delete (policies/fs.rplc:9)");
-    expect(lines).toContain("coverage 66.6% is below --min-coverage 90%");
+    const cov = report.coverage!;
+    expect(cov.total).toBe(4);
+    expect(cov.matched).toBeLessThanOrEqual(3);
+    const shown = `${(Math.floor(cov.percent * 10) / 10).toFixed(1)}%`;
+    expect(lines).toContain(`coverage: ${cov.matched} of 4 rules and risks matched (${shown})`);
+    expect(lines).toContain("    risk huge_path (policies/fs.rplc:19)");
+    expect(lines).toContain(`coverage ${shown} is below --min-coverage 90%`);
     expect(lines).toContain("properties ran with --seed 42");
     expect(text).not.toMatch(/\u001b\[/);
   });
@@ -136,7 +144,10 @@ describe("json reporter", () => {
       "counterexample",
     ]);
     expect(results[4]).toMatchObject({ file: "fixtures.jsonl", line: 2, expected: "ALLOW" });
-    expect(out.coverage).toMatchObject({ total: 3, matched: 2, minimum: 90, ok: false });
+    expect(out.coverage).toMatchObject({ total: 4, minimum: 90, ok: false });
+    expect((out.coverage as { unmatched: { name: string }[] }).unmatched.map((u) => u.name)).toContain(
+      "huge_path",
+    );
   });
 
   it("the same seed gives the same bytes", () => {
