@@ -20,6 +20,9 @@ import { biasedNumber, biasedString, dateTime, emailArb, urlArb, word } from "./
 type Arb = fc.Arbitrary<unknown>;
 type Schema = Record<string, unknown>;
 
+/** Past this nesting (recursive `$ref`s), values are the smallest the type allows. */
+const MAX_DEPTH = 10;
+
 export class SchemaGen {
   readonly strings: fc.Arbitrary<string>;
   private readonly numbers: fc.Arbitrary<number>;
@@ -62,7 +65,7 @@ export class SchemaGen {
     if (schema === true || schema === undefined) return this.anyJson(depth);
     if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return fc.constant(null);
     const s = schema as Schema;
-    if (depth > 12) return this.minimal(s);
+    if (depth > MAX_DEPTH) return this.minimal(s);
     if (typeof s.$ref === "string") {
       const target = resolvePointer(root, s.$ref);
       const { $ref: _ref, ...rest } = s;
@@ -182,7 +185,9 @@ export class SchemaGen {
     }
     const item = this.gen(s.items ?? true, root, depth + 1);
     const min = num(s.minItems) ?? 0;
-    const max = num(s.maxItems) ?? min + 4;
+    // Deep in a recursive schema, lists shrink to keep values (and arbitraries) small.
+    const room = depth > 6 ? 0 : depth > 3 ? 1 : 4;
+    const max = Math.min(num(s.maxItems) ?? min + room, min + room);
     const make = (minLength: number, maxLength: number): Arb =>
       s.uniqueItems === true
         ? fc.uniqueArray(item, { minLength, maxLength, selector: (v) => JSON.stringify(v) })

@@ -234,3 +234,29 @@ property "p" {
     });
   });
 });
+
+describe("recursive schemas", () => {
+  it("a tree through $ref stays small and valid", () => {
+    const tree: JsonSchema = {
+      $schema: D2020,
+      $defs: {
+        node: {
+          type: "object",
+          properties: {
+            name: { type: "string" },
+            children: { type: "array", items: { $ref: "#/$defs/node" } },
+          },
+          required: ["name", "children"],
+        },
+      },
+      $ref: "#/$defs/node",
+    };
+    const validate = validatorFor(tree);
+    const values = fc.sample(new SchemaGen(NONE).of(tree), { numRuns: 200, seed: 8 });
+    for (const v of values) {
+      expect(validate(v), JSON.stringify(v)).toBe(true);
+      expect(JSON.stringify(v).length).toBeLessThan(20_000);
+    }
+    expect(values.some((v) => (v as { children: unknown[] }).children.length > 0)).toBe(true);
+  });
+});
