@@ -1,9 +1,5 @@
 /**
- * Regular expressions and globs, both matched in linear time.
- *
- * `matches(s, RE)` uses RE2 syntax (re2js): no backreferences or lookarounds, so matching never
- * backtracks; a pattern that the JavaScript engine would run catastrophically is still rejected at
- * compile time (recheck), because the language promises it and emitted code may use `RegExp`.
+ * Globs, matched in linear time (regular expressions are in regex.ts, re-exported here).
  *
  * Globs follow picomatch's syntax with `dot: true` (`*` `?` `**` `[…]` `{a,b}` `{1..3}` `\x`), but
  * are translated to RE2 here: picomatch's own regular expressions backtrack polynomially on
@@ -23,59 +19,10 @@
  */
 
 import { RE2JS } from "re2js";
-import { checkSync } from "recheck";
 import { LruCache } from "./cache.js";
 import { NativeError } from "./spec.js";
 
-// ---------------------------------------------------------------------------------------------
-// Regular expressions
-
-/**
- * recheck's automaton checker: static analysis, so the same pattern always gets the same verdict
- * (its fuzzer has millisecond budgets, which made verdicts depend on the machine's load, and a
- * compiler must be deterministic). RE2 syntax has no backreferences or lookarounds, which is what
- * the automaton checker needs. Past the timeout the verdict is "unknown" and the pattern is
- * accepted: RE2 matches it in linear time anyway.
- */
-export const RECHECK_PARAMS = { checker: "automaton", timeout: 10_000 } as const;
-
-/** Reject a `matches` pattern at compile time: RE2 syntax first, then catastrophic backtracking. */
-export function checkRegex(pattern: string): string | undefined {
-  try {
-    RE2JS.compile(pattern);
-  } catch (e) {
-    const why = e instanceof Error ? e.message.replace(/^error parsing regexp: /, "") : String(e);
-    return `invalid regular expression \`${pattern}\`: ${why}`;
-  }
-  // recheck reads JavaScript syntax: move leading RE2 inline flags (`(?i)`) into JS flags.
-  const inline = /^\(\?([imsU]+)\)/.exec(pattern);
-  const source = inline ? pattern.slice(inline[0].length) : pattern;
-  const flags = inline ? [...new Set(inline[1]!.replace(/U/g, ""))].join("") : "";
-  const verdict = checkSync(source, flags, RECHECK_PARAMS);
-  if (verdict.status === "vulnerable") {
-    return `regular expression \`${pattern}\` can backtrack catastrophically (${verdict.complexity.summary})`;
-  }
-  // "unknown" (RE2-only syntax such as `\pN`, or a timeout): RE2 matches in linear time anyway.
-  return undefined;
-}
-
-const regexCache = new LruCache<string, RE2JS>(1000);
-
-/** A compiled matcher for a pattern already accepted by `checkRegex`: true when it matches anywhere. */
-export function regexMatcher(pattern: string): (s: string) => boolean {
-  let re = regexCache.get(pattern);
-  if (re === undefined) {
-    try {
-      re = RE2JS.compile(pattern);
-    } catch (e) {
-      // Reachable only when a caller skipped the compile-time check.
-      throw new NativeError(`invalid regular expression \`${pattern}\`: ${(e as Error).message}`);
-    }
-    regexCache.set(pattern, re);
-  }
-  const compiled = re;
-  return (s) => compiled.test(s);
-}
+export { checkRegex, regexMatcher } from "./regex.js";
 
 // ---------------------------------------------------------------------------------------------
 // Globs

@@ -8,6 +8,7 @@ import {
   globToRe2,
   regexMatcher,
 } from "../../../src/natives/patterns.js";
+import { hasRepeatedGroup, topLevelBranches } from "../../../src/natives/regex.js";
 import { thrown } from "./helpers.js";
 
 describe("globs", () => {
@@ -140,9 +141,39 @@ describe("regular expressions", () => {
     expect(regexMatcher("(?i)^drop")("DROP TABLE x")).toBe(true);
   });
 
-  it("rejects exponential and polynomial backtracking", () => {
-    expect(checkRegex("^(\\w+\\s?)*$")).toMatch(/can backtrack catastrophically \(exponential\)/);
-    expect(checkRegex("^.*a.*a.*a.*b$")).toMatch(/can backtrack catastrophically/);
+  it("rejects exponential backtracking, accepts polynomial", () => {
+    expect(checkRegex("^(\\w+\\s?)*$")).toBe(
+      "regular expression `^(\\w+\\s?)*$` can backtrack catastrophically (exponentially)",
+    );
+    expect(checkRegex("(a|aa)+$")).toMatch(/catastrophically/);
+    expect(checkRegex("^(?:x|(a+)+)$")).toMatch(/catastrophically/);
+    expect(checkRegex("(?i)^(?:[a-z]+\\.)+$")).toBeUndefined(); // the dot ends each repetition
+    expect(checkRegex("^.*a.*a.*a.*b$")).toBeUndefined(); // polynomial: linear under RE2
+    expect(checkRegex("(?:ab|cd){2,}")).toBeUndefined();
+  });
+
+  it("finds repeated groups, skipping escapes and classes", () => {
+    expect(hasRepeatedGroup("(a)+")).toBe(true);
+    expect(hasRepeatedGroup("(?:a|b){2,5}")).toBe(true);
+    expect(hasRepeatedGroup("(?:a|b){0,1}")).toBe(false);
+    expect(hasRepeatedGroup("(?:git\\+)?x")).toBe(false);
+    expect(hasRepeatedGroup("\\(a\\)+")).toBe(false);
+    expect(hasRepeatedGroup("[()]+")).toBe(false);
+    expect(hasRepeatedGroup("[^)]*\\Q(x)+\\E")).toBe(false);
+    expect(hasRepeatedGroup("\\p{Greek}+")).toBe(false);
+  });
+
+  it("splits top-level alternatives, unwrapping one outer group", () => {
+    expect(topLevelBranches("(?:a|b(c|d)|[|])")).toEqual(["a", "b(c|d)", "[|]"]);
+    expect(topLevelBranches("(?:a)|(?:b)")).toEqual(["(?:a)", "(?:b)"]);
+    expect(topLevelBranches("a\\|b")).toEqual(["a\\|b"]);
+  });
+
+  it("checks a long list of alternatives quickly", () => {
+    const list = `(?:${Array.from({ length: 30 }, (_, i) => `word${i}\\s*\\(`).join("|")})`;
+    const start = performance.now();
+    expect(checkRegex(list)).toBeUndefined();
+    expect(performance.now() - start).toBeLessThan(1_000);
   });
 
   it("reports an uncompilable pattern at run time as an evaluation error", () => {
