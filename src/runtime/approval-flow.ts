@@ -2,7 +2,8 @@
  * What `guard` and `resume` do when the policy asks for a human (REQUIRE_APPROVAL):
  *
  *   1. bind the request to the policy (the digest, canonical.ts) and store a pending approval;
- *   2. record `pending` in the audit log, and notify (in-process hook, webhook) beside the call;
+ *   2. record `pending` in the audit log (written before going on), and notify (in-process hook,
+ *      webhook) beside the call;
  *   3. without waiting: throw ApprovalPendingError with the id. Waiting: poll the store until the
  *      approval is answered or expires (bounded by its timeout);
  *   4. approved: consume it (once, same digest), record `approved` and wait until that record is
@@ -84,7 +85,9 @@ export class ApprovalFlow {
         policyHash: call.policy.hash,
       }),
     );
-    this.record(entry("pending", { approval: approval.id }));
+    const pending = this.record(entry("pending", { approval: approval.id }));
+    // On record before anyone is told (a human takes longer than a disk).
+    await this.durable(pending.seq);
     this.notify(approval);
     if (!wait) {
       call.end("pending");

@@ -3,23 +3,26 @@
  *
  * `append` is synchronous: it numbers the record, chains and hashes it, and queues its line, so
  * records made in one process are numbered densely in the order they were made, however many
- * guards run at once. Lines reach the file in batches:
+ * guards run at once. Queued lines are written in groups, always by this thread and in order
+ * (a synchronous write() of the whole group, which lands in the page cache in microseconds);
+ * making them durable (fdatasync) runs in the background thread pool:
  *
- *   fsync "group"  (default) a batch every `groupMs` (5 ms), written and fdatasync'ed together;
- *                  callers do not wait for it.
- *   fsync "record" a batch as soon as the event loop is free; each caller that asks
- *                  (`durable(seq)`) waits until its record is on disk.
- *   fsync "off"    batches as "group", never fsync'ed (the operating system decides).
+ *   fsync "group"  (default) a group is written every `groupMs` (5 ms), or at once when 256 lines
+ *                  or 256 KiB are queued (so a busy loop that never yields to the event loop
+ *                  still writes, and memory stays bounded); then synced. Callers do not wait.
+ *   fsync "record" a group is written as soon as the event loop is free and synced; each caller
+ *                  that asks (`durable(seq)`, the runtime does before returning) waits for it.
+ *   fsync "off"    grouped as "group", never synced (the operating system decides).
  *
  * Fail closed: the first failed write or sync, or the file found removed or replaced, breaks the
  * log for good: `check()` and `append()` throw a RunplaneError (part "audit"), so the runtime runs
- * nothing more. Records of the failed batch are named in the error (at most one batch).
+ * nothing more. The error names the records that were not written.
  *
- * After each batch, `<file>.head` is overwritten with the last seq and hash. It only ever lags the
- * log, so a log that ends before its head was cut (`rplc audit verify` reports it, and opening it
- * refuses to write on a shortened chain).
+ * After each sync (each write, with fsync "off"), `<file>.head` is overwritten with the last
+ * durable seq and hash. It only ever lags the log, so a log that ends before its head was cut
+ * (`rplc audit verify` reports it, and opening it refuses to write on a shortened chain).
  */
-import { closeSync, existsSync, fdatasync, fstat, fstatSync, openSync, readFileSync, write } from "node:fs";
+import { closeSync, existsSync, fdatasync, fstatSync, openSync, readFileSync, writeSync } from "node:fs";
 import { RunplaneError } from "../errors.js";
 import { acquireLock } from "./lock.js";
 import { type AuditEntry, type AuditRecord, hashBody, lineOf, recordBody } from "./record.js";
@@ -35,27 +38,15 @@ export interface AuditLogOptions {
 
 const HEAD_WIDTH = 120;
 
-function writeAll(fd: number, data: Buffer, position: number | null): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let off = 0;
-    const step = (): void => {
-      write(fd, data, off, data.length - off, position === null ? null : position + off, (err, n) => {
-        if (err) return reject(err);
-        off += n;
-        if (off < data.length) step();
-        else resolve();
-      });
-    };
-    step();
-  });
-}
+/** A group is written at once when this many lines or bytes are queued. */
+const MAX_GROUP_LINES = 256;
+const MAX_GROUP_BYTES = 256 * 1024;
 
-function syncData(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
-}
-
-function linkCount(fd: number): Promise<number> {
-  return new Promise((resolve, reject) => fstat(fd, (err, st) => (err ? reject(err) : resolve(st.nlink))));
+function writeFully(fd: number, data: Buffer, position: number | null): void {
+  let off = 0;
+  while (off < data.length) {
+    off += writeSync(fd, data, off, data.length - off, position === null ? null : position + off);
+  }
 }
 
 /** The head file's seq and hash, or undefined when there is none (or it cannot be read). */
@@ -79,9 +70,14 @@ export class AuditLog {
   private seq: number;
   private prev: string;
   private queued: string[] = [];
-  private flushing = false;
+  private queuedBytes = 0;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  /** The last record written to the file (page cache), and the last one synced. */
+  private writtenSeq: number;
+  private writtenHash: string;
   private durableSeq: number;
+  private syncing = false;
   private waiters: Waiter[] = [];
   private broken: RunplaneError | undefined;
   private closed = false;
@@ -99,6 +95,8 @@ export class AuditLog {
     this.seq = end.seq;
     this.prev = end.hash;
     this.durableSeq = end.seq;
+    this.writtenSeq = end.seq;
+    this.writtenHash = end.hash;
     this.repaired = end.repaired;
     this.mode = options.fsync ?? "group";
     this.groupMs = options.groupMs ?? 5;
@@ -141,15 +139,36 @@ export class AuditLog {
     return this.seq;
   }
 
-  /** Throws when nothing more can be recorded (the runtime then runs nothing). */
+  /**
+   * Throws when nothing more can be recorded (the runtime then runs nothing). Called before each
+   * action: besides an earlier write failure it notices, with one fstat, a log file that was
+   * removed or replaced since the last write, before anything runs.
+   */
   check(): void {
+    this.usable();
+    let links: number;
+    try {
+      links = fstatSync(this.fd).nlink;
+    } catch {
+      links = 0;
+    }
+    if (links === 0) {
+      this.broken = new RunplaneError(
+        "audit",
+        `cannot write the audit log ${this.file}: the file was removed or replaced (nothing more runs)`,
+      );
+      throw this.broken;
+    }
+  }
+
+  private usable(): void {
     if (this.broken !== undefined) throw this.broken;
     if (this.closed) throw new RunplaneError("audit", `the audit log ${this.file} is closed`);
   }
 
   /** Number, chain and queue a record; returns it as it will be written. */
   append(entry: AuditEntry): AuditRecord {
-    this.check();
+    this.usable();
     const seq = this.seq + 1;
     const time = new Date().toISOString();
     const prev = this.prev;
@@ -157,8 +176,11 @@ export class AuditLog {
     const hash = hashBody(body);
     this.seq = seq;
     this.prev = hash;
-    this.queued.push(`${lineOf(body, hash)}\n`);
-    this.schedule(this.mode === "record");
+    const line = `${lineOf(body, hash)}\n`;
+    this.queued.push(line);
+    this.queuedBytes += line.length;
+    if (this.queued.length >= MAX_GROUP_LINES || this.queuedBytes >= MAX_GROUP_BYTES) this.writeQueued();
+    else this.schedule(this.mode === "record");
     return { ...entry, seq, time, prev, hash };
   }
 
@@ -173,54 +195,88 @@ export class AuditLog {
   }
 
   private schedule(now: boolean): void {
-    if (this.flushing) return; // the running flush picks up what was queued meanwhile
     if (now) {
-      if (this.timer !== undefined) clearTimeout(this.timer);
-      this.timer = undefined;
-      setImmediate(() => void this.flush());
-    } else if (this.timer === undefined) {
-      this.timer = setTimeout(() => void this.flush(), this.groupMs);
+      this.immediate ??= setImmediate(() => {
+        this.immediate = undefined;
+        this.writeQueued();
+      });
+    } else {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.writeQueued();
+      }, this.groupMs);
     }
   }
 
-  private async flush(): Promise<void> {
-    this.timer = undefined;
-    if (this.flushing || this.broken !== undefined) return;
-    this.flushing = true;
-    try {
-      while (this.queued.length > 0) {
-        const batch = this.queued;
-        this.queued = [];
-        const upTo = this.seq;
-        const hash = this.prev;
-        try {
-          await writeAll(this.fd, Buffer.from(batch.join(""), "utf8"), null);
-          if (this.mode !== "off") await syncData(this.fd);
-          if ((await linkCount(this.fd)) === 0) throw new Error("the file was removed or replaced");
-          const head = JSON.stringify({ seq: upTo, hash }).padEnd(HEAD_WIDTH - 1);
-          await writeAll(this.headFd, Buffer.from(`${head}\n`), 0);
-        } catch (e) {
-          const first = upTo - batch.length + 1;
-          const lost =
-            first === upTo ? `record ${upTo} was not written` : `records ${first}–${upTo} were not written`;
-          this.broken = new RunplaneError(
-            "audit",
-            `cannot write the audit log ${this.file}: ${(e as Error).message} (${lost}; nothing more runs)`,
-            { cause: e },
-          );
-          break;
-        }
-        this.durableSeq = upTo;
-        this.settle();
+  /** Write every queued line now (synchronously, in order), then start a sync. */
+  private writeQueued(): void {
+    if (this.broken !== undefined) return;
+    if (this.queued.length > 0) {
+      const batch = this.queued;
+      const first = this.writtenSeq + 1;
+      this.queued = [];
+      this.queuedBytes = 0;
+      try {
+        writeFully(this.fd, Buffer.from(batch.join(""), "utf8"), null);
+        if (fstatSync(this.fd).nlink === 0) throw new Error("the file was removed or replaced");
+      } catch (e) {
+        this.fail(e, first, this.seq);
+        return;
       }
-    } finally {
-      this.flushing = false;
+      this.writtenSeq = this.seq;
+      this.writtenHash = this.prev;
     }
-    if (this.broken !== undefined) this.settle();
-    else if (this.queued.length > 0) this.schedule(this.mode === "record" || this.waiters.length > 0);
+    if (this.mode === "off") this.synced(this.writtenSeq, this.writtenHash);
+    else this.sync();
+  }
+
+  /** fdatasync in the thread pool; one at a time, and again if more was written meanwhile. */
+  private sync(): void {
+    if (this.syncing || this.broken !== undefined || this.durableSeq >= this.writtenSeq) {
+      this.settle();
+      return;
+    }
+    this.syncing = true;
+    const seq = this.writtenSeq;
+    const hash = this.writtenHash;
+    fdatasync(this.fd, (err) => {
+      this.syncing = false;
+      if (err) {
+        this.fail(err, this.durableSeq + 1, seq);
+        return;
+      }
+      this.synced(seq, hash);
+      if (this.writtenSeq > this.durableSeq) this.sync();
+    });
+  }
+
+  private synced(seq: number, hash: string): void {
+    if (seq > this.durableSeq) {
+      this.durableSeq = seq;
+      try {
+        const head = JSON.stringify({ seq, hash }).padEnd(HEAD_WIDTH - 1);
+        writeFully(this.headFd, Buffer.from(`${head}\n`), 0);
+      } catch (e) {
+        this.fail(e, seq, seq, "its head file");
+        return;
+      }
+    }
+    this.settle();
+  }
+
+  private fail(e: unknown, first: number, last: number, what = "the file"): void {
+    const lost =
+      first >= last ? `record ${last} may not be written` : `records ${first}–${last} may not be written`;
+    this.broken = new RunplaneError(
+      "audit",
+      `cannot write the audit log ${this.file}: ${(e as Error).message} (${what}; ${lost}; nothing more runs)`,
+      { cause: e },
+    );
+    this.settle();
   }
 
   private settle(): void {
+    if (this.waiters.length === 0) return;
     const keep: Waiter[] = [];
     for (const w of this.waiters) {
       if (this.broken !== undefined) w.reject(this.broken);
@@ -238,6 +294,7 @@ export class AuditLog {
     } finally {
       this.closed = true;
       if (this.timer !== undefined) clearTimeout(this.timer);
+      if (this.immediate !== undefined) clearImmediate(this.immediate);
       closeSync(this.fd);
       closeSync(this.headFd);
       this.release();

@@ -9,7 +9,7 @@
  * levels is replaced by `"[too deep]"`. The approval digest is computed on the full request, not
  * on this copy.
  */
-import { maskSecrets, secretFound } from "../../natives/secrets.js";
+import { maskSecrets, secretKinds } from "../../natives/secrets.js";
 
 export const MAX_STRING = 64 * 1024;
 export const MAX_DEPTH = 64;
@@ -40,12 +40,20 @@ export function redactor(paths: readonly string[] = []): Redactor {
   return Object.assign(redact, { mask: maskText });
 }
 
+/** No detector finds a secret shorter than this (passwords need 8 characters). */
+const MIN_SECRET = 8;
+
+/** Whether `text` holds a secret (memoized by the natives' cache: repeated strings cost a lookup). */
+function hasSecret(text: string): boolean {
+  return text.length >= MIN_SECRET && secretKinds(text).length > 0;
+}
+
 export function maskText(text: string): string {
   const cut =
     text.length > MAX_STRING
       ? `${text.slice(0, MAX_STRING)}…[cut ${text.length - MAX_STRING} characters]`
       : text;
-  return secretFound(cut) ? maskSecrets(cut) : cut;
+  return hasSecret(cut) ? maskSecrets(cut) : cut;
 }
 
 /** Patterns that still match below `key`, given the ones that matched its parent. */
@@ -67,7 +75,7 @@ function copy(
 ): unknown {
   if (typeof value === "string") {
     const masked = maskText(value);
-    if (masked !== value && secretFound(value)) state.masked++;
+    if (masked !== value && hasSecret(value)) state.masked++;
     return masked;
   }
   if (typeof value !== "object" || value === null) {

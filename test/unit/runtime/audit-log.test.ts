@@ -162,7 +162,7 @@ describe("AuditLog", () => {
     rmSync(file);
     const r = log.append(entry(2));
     await expect(log.durable(r.seq)).rejects.toThrow(
-      /the file was removed or replaced \(record 2 was not written; nothing more runs\)/,
+      /the file was removed or replaced \(the file; record 2 may not be written; nothing more runs\)/,
     );
     expect(() => log.check()).toThrow(RunplaneError);
     expect(() => log.append(entry(3))).toThrow(/audit: cannot write the audit log/);
