@@ -13,6 +13,7 @@ import { buildCommand } from "./commands/build.js";
 import { checkCommand, FORMATS, type Format } from "./commands/check.js";
 import { evalCommand } from "./commands/eval.js";
 import { fmtCommand } from "./commands/fmt.js";
+import { REPORTERS, type Reporter, testCommand } from "./commands/test.js";
 import { typesCommand } from "./commands/types.js";
 import { type CliIo, processIo, usageError } from "./io.js";
 
@@ -57,8 +58,7 @@ Examples:
   $ rplc check policies/ --format sarif > rplc.sarif
   $ rplc fmt --check policies/
 
-Exit codes: 0 ok, 1 problems found, 2 usage error or unreadable path.
-Command test is not available yet.`,
+Exit codes: 0 ok, 1 problems found, 2 usage error or unreadable path.`,
     );
 
   const check = program
@@ -180,6 +180,65 @@ Examples:
       done(await buildCommand(paths, options, io));
     });
   configure(build, io, failure, "build");
+
+  const testCmd = program
+    .command("test")
+    .description("run the tests and properties inside policy files (and replay recorded requests)")
+    .argument("<paths...>", "files and directories (a directory means every .rplc file below it)")
+    .option("--filter <name>", "only tests and properties whose name contains this (case-insensitive)")
+    .addOption(new Option("--reporter <reporter>", "output format").choices([...REPORTERS]).default("human"))
+    .option("--seed <n>", "the seed properties run with (default: a random one, printed)")
+    .option("--runs <n>", "runs of every property, overriding their `runs N`")
+    .option("--coverage", "list the rules and risks that no test, property or request matched")
+    .option("--min-coverage <percent>", "exit 1 when fewer rules and risks matched (implies --coverage)")
+    .option(
+      "--requests <file>",
+      "replay a JSON Lines file of { request, expected }; exit 1 when a decision changed",
+    )
+    .option("--compiled", "decide with the compiled module instead of the reference interpreter")
+    .option("--pack-tests", "also run the tests and properties of the included standard packs (stdlib/…)")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 every test, property and replayed request passed, 1 something failed (or the policy set
+has errors, --min-coverage was not reached, --filter matched nothing), 2 usage error.
+
+Examples:
+  $ rplc test policies/
+  $ rplc test policies/ --seed 42 --coverage --min-coverage 80
+  $ rplc test policies/ --reporter junit > rplc-tests.xml
+  $ rplc test policies/ --requests recorded.jsonl`,
+    )
+    .action(
+      async (
+        paths: string[],
+        opts: {
+          filter?: string;
+          reporter: Reporter;
+          seed?: string;
+          runs?: string;
+          coverage?: boolean;
+          minCoverage?: string;
+          requests?: string;
+          compiled?: boolean;
+          packTests?: boolean;
+        },
+      ) => {
+        const options = {
+          reporter: opts.reporter,
+          filter: opts.filter,
+          seed: opts.seed,
+          runs: opts.runs,
+          coverage: opts.coverage === true,
+          minCoverage: opts.minCoverage,
+          requests: opts.requests,
+          compiled: opts.compiled === true,
+          packTests: opts.packTests === true,
+        };
+        done(await testCommand(paths, options, io));
+      },
+    );
+  configure(testCmd, io, failure, "test");
 
   const configureNamed = (cmd: Command, name: string) => configure(cmd, io, failure, name);
   addApprovalsCommand(program, io, done, configureNamed);

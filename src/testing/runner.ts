@@ -8,8 +8,9 @@
  *   `expect`. When an expectation fails and the decision has errors (a request that breaks the
  *   action's schema: `/args/sql: must be string`), the errors come first in the failure.
  * - `filter`: only tests and properties whose name contains it (case-insensitive).
- * - `packTests: false` leaves out the tests and properties of standard packs (`stdlib/…`). They
- *   run by default; when some fail, a note says that they assume the pack's defaults.
+ * - `packTests: false` leaves out the tests and properties of standard packs (`stdlib/…`). The
+ *   library runs them unless told not to; the command line leaves them out unless `--pack-tests`.
+ *   When some fail, a note says that they assume the pack's defaults.
  */
 import type { CheckedPolicySet } from "../check/program.js";
 import { STDLIB_PREFIX } from "../check/stdlib.js";
@@ -90,7 +91,7 @@ export function runTests(set: CheckedPolicySet, options: RunOptions): RunReport 
   if (packFailures.length > 0) {
     const n = packFailures.length;
     notes.push(
-      `${n} of the failures belong${n === 1 ? "s" : ""} to standard packs: pack tests assume the pack's default parameters and no rules of yours that change its decisions; --no-pack-tests leaves them out`,
+      `${n} of the failures belong${n === 1 ? "s" : ""} to standard packs: pack tests assume the pack's default parameters and no rules of yours that change its decisions; run without --pack-tests to leave them out`,
     );
   }
   const failed = results.filter((r) => r.status === "failed").length;

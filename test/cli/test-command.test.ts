@@ -18,7 +18,7 @@ beforeAll(async () => {
   await initNatives();
 });
 
-const DEFAULTS: TestOptions = { reporter: "human", coverage: false, compiled: false, packTests: true };
+const DEFAULTS: TestOptions = { reporter: "human", coverage: false, compiled: false, packTests: false };
 
 async function runTest(paths: string[], opts: Partial<TestOptions> = {}, cwd = ROOT) {
   const io = memoryIo({ cwd });
@@ -288,14 +288,14 @@ describe("usage errors (exit 2)", () => {
 });
 
 describe("standard packs", () => {
-  it("their tests run by default; --no-pack-tests leaves them out", async () => {
+  it("their tests are left out by default; --pack-tests runs them", async () => {
     const dir = tempTree({ "main.rplc": 'include "stdlib/sql"\n' });
-    const withPacks = await runTest(["main.rplc"], {}, dir);
+    const withPacks = await runTest(["main.rplc"], { packTests: true }, dir);
     expect(withPacks.code).toBe(0);
     const lines = withPacks.stdout.split("\n").filter((l) => l.startsWith("✓ "));
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((l) => l.includes("(stdlib/sql.rplc:"))).toBe(true);
-    const without = await runTest(["main.rplc"], { packTests: false }, dir);
+    const without = await runTest(["main.rplc"], {}, dir);
     expect(without.code).toBe(0);
     expect(without.stdout).toBe("0 passed, 0 failed\n");
   });

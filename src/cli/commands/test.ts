@@ -41,7 +41,7 @@ export interface TestOptions {
   readonly requests?: string;
   /** Decide with the compiled module instead of the reference interpreter. */
   readonly compiled: boolean;
-  /** `false` (`--no-pack-tests`): leave out the tests and properties of standard packs. */
+  /** `--pack-tests`: also run the tests and properties of the included standard packs (off by default). */
   readonly packTests: boolean;
 }
 
