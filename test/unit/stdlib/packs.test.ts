@@ -2,7 +2,8 @@
  * Every standard pack checks clean on its own and together with all the others, follows the
  * naming convention (docs/stdlib.md), and passes its own `test` blocks through both engines.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { expect, describe as group, it } from "vitest";
 import { checkPolicySet } from "../../../src/check/check.js";
 import { stdlibDir, stdlibPacks } from "../../../src/check/stdlib.js";
@@ -153,5 +154,18 @@ group("the standard packs", () => {
     });
     expect(d.decision).toBe("ALLOW");
     expect(d.risks).toEqual([{ name: "sql_destructive", weight: 30 }]);
+  });
+
+  it("make every rplc example of docs/stdlib.md check clean", () => {
+    const doc = readFileSync(path.join(stdlibDir(), "..", "docs", "stdlib.md"), "utf8");
+    const blocks = [...doc.matchAll(/```rplc\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    for (const text of blocks) {
+      const r = checkPolicySet(userPolicy(text));
+      expect(
+        r.diagnostics.map((d) => `${d.code} ${d.message}`),
+        text,
+      ).toEqual([]);
+    }
   });
 });
