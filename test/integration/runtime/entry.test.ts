@@ -1,0 +1,89 @@
+/**
+ * The built runtime entry (dist/index.js, what `import "runplane"` loads) never loads the
+ * compiler or Chevrotain for a module built by `rplc build`, and loads better-sqlite3 only for
+ * an SQLite store. A child process records every module it resolves through a module hook
+ * (`module.register`); the same child given `.rplc` sources is the control that shows the hook
+ * does see Chevrotain when it is loaded.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POLICY, removeTempDirs, tempDir, writeModule } from "../../unit/runtime/helpers.js";
+import { ROOT } from "./procs.js";
+
+afterAll(removeTempDirs);
+
+let dir: string;
+let builtModule: string;
+beforeAll(async () => {
+  if (!existsSync(path.join(ROOT, "dist/index.js"))) {
+    throw new Error("dist/index.js is missing: run `npx tsup` (or `npm test`, which builds first)");
+  }
+  dir = tempDir("rp-entry-");
+  builtModule = await writeModule(dir);
+  writeFileSync(path.join(dir, "policy.rplc"), POLICY);
+  writeFileSync(
+    path.join(dir, "hooks.mjs"),
+    `import { appendFileSync } from "node:fs";
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  appendFileSync(process.env.RP_RESOLVE_LOG, r.url + "\\n");
+  return r;
+}
+`,
+  );
+  writeFileSync(
+    path.join(dir, "register.mjs"),
+    `import { register } from "node:module";\nregister("./hooks.mjs", import.meta.url);\n`,
+  );
+  writeFileSync(
+    path.join(dir, "child.mjs"),
+    `const { createRunplane } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, "dist/index.js")).href)});
+const [policy, store] = process.argv.slice(2);
+const rp = await createRunplane({ policy, store, audit: process.env.RP_AUDIT, context: { env: "dev", agent: "x" } });
+const out = await rp.guard({ action: "db.query", args: { sql: "SELECT 1 FROM t" } }, () => "ran");
+await rp.close();
+console.log(out);
+`,
+  );
+});
+
+function loaded(policy: string, store: string, name: string): string[] {
+  const log = path.join(dir, `${name}.log`);
+  writeFileSync(log, "");
+  const r = spawnSync(process.execPath, ["--import", "./register.mjs", "child.mjs", policy, store], {
+    cwd: dir,
+    env: { ...process.env, RP_RESOLVE_LOG: log, RP_AUDIT: path.join(dir, `${name}.jsonl`) },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  expect(r.stderr).toBe("");
+  expect(r.stdout.trim()).toBe("ran");
+  return readFileSync(log, "utf8").split("\n").filter(Boolean);
+}
+
+const has = (urls: string[], pkg: string) => urls.some((u) => u.includes(`/node_modules/${pkg}/`));
+
+describe("the runtime entry (dist/index.js)", () => {
+  it("a built module with the memory store: no Chevrotain, no compiler chunk, no better-sqlite3", () => {
+    const urls = loaded(builtModule, "memory", "built");
+    expect(urls.some((u) => u.endsWith("/dist/index.js"))).toBe(true);
+    expect(has(urls, "chevrotain")).toBe(false);
+    expect(urls.some((u) => /compile-policy/.test(u))).toBe(false);
+    expect(has(urls, "better-sqlite3")).toBe(false);
+  });
+
+  it("the SQLite store loads better-sqlite3, still without Chevrotain", () => {
+    const urls = loaded(builtModule, `sqlite:${path.join(dir, "rp.db")}`, "sqlite");
+    expect(has(urls, "better-sqlite3")).toBe(true);
+    expect(has(urls, "chevrotain")).toBe(false);
+  });
+
+  it("control: .rplc sources are compiled in memory, and the hook sees Chevrotain load", () => {
+    const urls = loaded(path.join(dir, "policy.rplc"), "memory", "source");
+    expect(has(urls, "chevrotain")).toBe(true);
+    expect(urls.some((u) => /compile-policy/.test(u))).toBe(true);
+  });
+});
