@@ -7,14 +7,9 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
+import { FORMATS, type Format, REPORTERS, type Reporter } from "./choices.js";
 import { addApprovalsCommand } from "./commands/approvals.js";
 import { addAuditCommand } from "./commands/audit.js";
-import { buildCommand } from "./commands/build.js";
-import { checkCommand, FORMATS, type Format } from "./commands/check.js";
-import { evalCommand } from "./commands/eval.js";
-import { fmtCommand } from "./commands/fmt.js";
-import { REPORTERS, type Reporter, testCommand } from "./commands/test.js";
-import { typesCommand } from "./commands/types.js";
 import { type CliIo, processIo, usageError } from "./io.js";
 
 export const VERSION: string = pkg.version;
@@ -80,7 +75,9 @@ Examples:
     )
     .action(async (paths: string[], opts: { format: Format; warnings: boolean; disable?: string[] }) => {
       const options = { format: opts.format, warnings: opts.warnings, disable: opts.disable ?? [] };
-      done(await checkCommand(paths, { ...options, version: VERSION }, io));
+      done(
+        await (await import("./commands/check.js")).checkCommand(paths, { ...options, version: VERSION }, io),
+      );
     });
   configure(check, io, failure, "check");
 
@@ -100,7 +97,7 @@ Examples:
   $ rplc fmt --check policies/`,
     )
     .action(async (paths: string[], opts: { check?: boolean }) => {
-      done(await fmtCommand(paths, { check: opts.check === true }, io));
+      done(await (await import("./commands/fmt.js")).fmtCommand(paths, { check: opts.check === true }, io));
     });
   configure(fmt, io, failure, "fmt");
 
@@ -121,7 +118,7 @@ Examples:
   $ rplc types policies/ -o src/runplane-types.ts`,
     )
     .action(async (paths: string[], opts: { out: string }) => {
-      done(await typesCommand(paths, { out: opts.out }, io));
+      done(await (await import("./commands/types.js")).typesCommand(paths, { out: opts.out }, io));
     });
   configure(types, io, failure, "types");
 
@@ -147,7 +144,7 @@ Examples:
         explain: opts.explain === true,
         interpret: opts.interpret === true,
       };
-      done(await evalCommand(paths, options, io));
+      done(await (await import("./commands/eval.js")).evalCommand(paths, options, io));
     });
   configure(evalCmd, io, failure, "eval");
 
@@ -177,7 +174,7 @@ Examples:
       }
       const options =
         opts.dump === undefined ? { out: opts.out ?? "" } : { out: opts.out ?? "", dump: opts.dump };
-      done(await buildCommand(paths, options, io));
+      done(await (await import("./commands/build.js")).buildCommand(paths, options, io));
     });
   configure(build, io, failure, "build");
 
@@ -235,7 +232,7 @@ Examples:
           compiled: opts.compiled === true,
           packTests: opts.packTests === true,
         };
-        done(await testCommand(paths, options, io));
+        done(await (await import("./commands/test.js")).testCommand(paths, options, io));
       },
     );
   configure(testCmd, io, failure, "test");

@@ -7,10 +7,10 @@ import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { renderHuman, renderJson } from "../../diagnostics/render.js";
 import { renderSarif } from "../../diagnostics/render-sarif.js";
 import { analyzePaths } from "../analyze.js";
+import type { Format } from "../choices.js";
 import { type CliIo, usageError } from "../io.js";
 
-export const FORMATS = ["human", "json", "sarif"] as const;
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format } from "../choices.js";
 
 export interface CheckOptions {
   readonly format: Format;

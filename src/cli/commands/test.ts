@@ -19,11 +19,11 @@ import { renderHumanReport } from "../../testing/reporters/human.js";
 import { renderJsonReport } from "../../testing/reporters/json.js";
 import { renderJunitReport } from "../../testing/reporters/junit.js";
 import { runTests } from "../../testing/runner.js";
+import { REPORTERS, type Reporter } from "../choices.js";
 import { type CliIo, usageError } from "../io.js";
 import { compileFailed, readPolicyPaths } from "./policy-paths.js";
 
-export const REPORTERS = ["human", "junit", "json"] as const;
-export type Reporter = (typeof REPORTERS)[number];
+export { REPORTERS, type Reporter } from "../choices.js";
 
 /** Options as commander hands them over: numbers still as the strings typed. */
 export interface TestOptions {
