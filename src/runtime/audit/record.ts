@@ -120,8 +120,18 @@ const SUFFIX = /,"hash":"([0-9a-f]{64})"\}$/;
  * does not end the way the writer ends every line.
  */
 export function splitLine(line: string): { body: string; hash: string } | undefined {
+  const hash = statedHash(line);
+  return hash === undefined ? undefined : { body: `${line.slice(0, -SUFFIX_LENGTH)}}`, hash };
+}
+
+/** The hash a line states, or undefined when it does not end as the writer ends lines. */
+export function statedHash(line: string): string | undefined {
   if (line.length < SUFFIX_LENGTH + 2) return undefined;
   const m = SUFFIX.exec(line.slice(-SUFFIX_LENGTH));
-  if (m === null) return undefined;
-  return { body: `${line.slice(0, -SUFFIX_LENGTH)}}`, hash: m[1]! };
+  return m === null ? undefined : m[1];
+}
+
+/** The SHA-256 of the line's body (the line without its hash), without copying the text. */
+export function bodyHash(line: string): string {
+  return createHash("sha256").update(line.slice(0, -SUFFIX_LENGTH), "utf8").update("}").digest("hex");
 }

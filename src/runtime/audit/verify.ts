@@ -16,9 +16,9 @@
  * valid hashes, and also rewrites or removes the head file. Keep a copy of the head elsewhere
  * (or ship records off the host) to rule that out.
  */
-import { lines } from "./lines.js";
+import { eachLine } from "./lines.js";
 import { readHead } from "./log.js";
-import { GENESIS, hashBody, splitLine } from "./record.js";
+import { bodyHash, GENESIS, statedHash } from "./record.js";
 
 export type ProblemKind = "edited" | "deleted" | "reordered" | "inserted" | "truncated";
 
@@ -46,9 +46,9 @@ interface Checked {
 
 /** The line as a record whose hash matches its text, or the reason it is not one. */
 function check(text: string): Checked | string {
-  const parts = splitLine(text);
-  if (parts === undefined) return "the line does not end with a record hash";
-  if (hashBody(parts.body) !== parts.hash) return "the line's text does not match its hash";
+  const hash = statedHash(text);
+  if (hash === undefined) return "the line does not end with a record hash";
+  if (bodyHash(text) !== hash) return "the line's text does not match its hash";
   let r: { seq?: unknown; prev?: unknown };
   try {
     r = JSON.parse(text) as typeof r;
@@ -56,7 +56,13 @@ function check(text: string): Checked | string {
     return "the line is not JSON";
   }
   if (typeof r.seq !== "number" || typeof r.prev !== "string") return "the line has no seq or prev";
-  return { seq: r.seq, prev: r.prev, hash: parts.hash };
+  return { seq: r.seq, prev: r.prev, hash };
+}
+
+/** A seq out of place, waiting for the next line to say which kind of change explains it. */
+interface Suspect {
+  readonly line: number;
+  readonly seq: number;
 }
 
 export async function verifyAuditLog(file: string): Promise<VerifyResult> {
@@ -65,68 +71,86 @@ export async function verifyAuditLog(file: string): Promise<VerifyResult> {
   let lastHash = GENESIS;
   let headHash: string | undefined;
   let records = 0;
-  const it = lines(file);
-  const fail = (line: number, kind: ProblemKind, message: string): VerifyResult => ({
-    ok: false,
-    records,
-    lastSeq: expected - 1,
-    lastHash,
-    problem: { line, kind, message },
-  });
-  const peekSeq = async (): Promise<number | undefined> => {
-    const next = await it.next();
-    if (next.done) return undefined;
-    const c = check(next.value.text);
-    return typeof c === "string" ? undefined : c.seq;
+  let problem: VerifyProblem | undefined;
+  let suspect: Suspect | undefined;
+
+  /** Name the change that put `s` out of place, given the seq of the line after it. */
+  const classify = (s: Suspect, next: number | undefined): VerifyProblem => {
+    if (s.seq > expected) {
+      if (next === expected) {
+        return {
+          line: s.line,
+          kind: "reordered",
+          message: `record ${s.seq} comes before record ${expected}`,
+        };
+      }
+      const missing =
+        s.seq - expected === 1 ? `record ${expected} is` : `records ${expected}–${s.seq - 1} are`;
+      return { line: s.line, kind: "deleted", message: `${missing} missing before this line` };
+    }
+    if (next === expected) {
+      return {
+        line: s.line,
+        kind: "inserted",
+        message: `an extra copy of record ${s.seq} (expected ${expected})`,
+      };
+    }
+    return { line: s.line, kind: "reordered", message: `record ${s.seq} comes after record ${expected - 1}` };
   };
 
-  for await (const line of it) {
+  await eachLine(file, (line) => {
+    if (suspect !== undefined) {
+      const c = line.terminated ? check(line.text) : undefined;
+      problem = classify(suspect, typeof c === "object" ? c.seq : undefined);
+      return false;
+    }
     if (!line.terminated) {
-      return fail(line.n, "truncated", "the last line is incomplete (a write was cut off)");
+      problem = {
+        line: line.n,
+        kind: "truncated",
+        message: "the last line is incomplete (a write was cut off)",
+      };
+      return false;
     }
     const c = check(line.text);
-    if (typeof c === "string") return fail(line.n, "edited", c);
-    if (c.seq > expected) {
-      const next = await peekSeq();
-      if (next === expected)
-        return fail(line.n, "reordered", `record ${c.seq} comes before record ${expected}`);
-      const missing =
-        c.seq - expected === 1 ? `record ${expected} is` : `records ${expected}–${c.seq - 1} are`;
-      return fail(line.n, "deleted", `${missing} missing before this line`);
+    if (typeof c === "string") {
+      problem = { line: line.n, kind: "edited", message: c };
+      return false;
     }
-    if (c.seq < expected) {
-      const next = await peekSeq();
-      if (next === expected)
-        return fail(line.n, "inserted", `an extra copy of record ${c.seq} (expected ${expected})`);
-      return fail(line.n, "reordered", `record ${c.seq} comes after record ${expected - 1}`);
+    if (c.seq !== expected) {
+      suspect = { line: line.n, seq: c.seq };
+      return undefined;
     }
     if (c.prev !== lastHash) {
-      return fail(
-        line.n,
-        "edited",
-        `this record does not follow the one before it (line ${line.n - 1} or this line was changed)`,
-      );
+      problem = {
+        line: line.n,
+        kind: "edited",
+        message: `this record does not follow the one before it (line ${line.n - 1} or this line was changed)`,
+      };
+      return false;
     }
     lastHash = c.hash;
     if (head !== undefined && c.seq === head.seq) headHash = c.hash;
     records++;
     expected++;
-  }
-  if (head !== undefined) {
+    return undefined;
+  });
+  if (problem === undefined && suspect !== undefined) problem = classify(suspect, undefined);
+  if (problem === undefined && head !== undefined) {
     if (head.seq > expected - 1) {
-      return fail(
-        records + 1,
-        "truncated",
-        `the log ends at record ${expected - 1} but its head file records ${head.seq}: records were cut off the end`,
-      );
-    }
-    if (head.seq > 0 && headHash !== head.hash) {
-      return fail(
-        head.seq,
-        "edited",
-        `record ${head.seq} is not the record the head file recorded: the chain was rewritten`,
-      );
+      problem = {
+        line: records + 1,
+        kind: "truncated",
+        message: `the log ends at record ${expected - 1} but its head file records ${head.seq}: records were cut off the end`,
+      };
+    } else if (head.seq > 0 && headHash !== head.hash) {
+      problem = {
+        line: head.seq,
+        kind: "edited",
+        message: `record ${head.seq} is not the record the head file recorded: the chain was rewritten`,
+      };
     }
   }
-  return { ok: true, records, lastSeq: expected - 1, lastHash };
+  const result = { records, lastSeq: expected - 1, lastHash };
+  return problem === undefined ? { ok: true, ...result } : { ok: false, ...result, problem };
 }

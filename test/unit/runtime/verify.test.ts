@@ -120,3 +120,21 @@ describe("verifyAuditLog", () => {
     expect((await verifyAuditLog(file)).ok).toBe(true);
   });
 });
+
+describe("verifyAuditLog on a log larger than one read chunk (4 MiB)", () => {
+  it("reads lines split across chunks and still finds a deleted record deep inside", async () => {
+    const file = path.join(tempDir(), "big.jsonl");
+    const log = AuditLog.open(file, { fsync: "off" });
+    const pad = "x".repeat(700);
+    for (let i = 0; i < 12_000; i++) {
+      log.append({ ...entry(i), request: { action: "db.query", args: { sql: `SELECT ${i} /* ${pad} */` } } });
+      if (i % 1000 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await log.close();
+    expect(readFileSync(file).length).toBeGreaterThan(2 * 4 * 1024 * 1024);
+    expect(await verifyAuditLog(file)).toMatchObject({ ok: true, records: 12_000 });
+    const lines = readFileSync(file, "utf8").trimEnd().split("\n");
+    rewrite(file, [...lines.slice(0, 9_000), ...lines.slice(9_001)]);
+    expect((await verifyAuditLog(file)).problem).toMatchObject({ line: 9_001, kind: "deleted" });
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * The runtime's costs (targets from the runtime issue; recorded, never asserted):
+ *   - guard() on ALLOW with the audit log (grouped fsync): p99 < 50 µs
+ *   - listing 1,000 pending approvals (SQLite store): < 50 ms
+ *   - `rplc audit verify` of 1 million records: < 10 s
+ * Run with `npm run bench -- runtime`; record results in bench/results/runtime.md.
+ * `RUNTIME_BENCH_RECORDS=100000` verifies a smaller log (the default is 1,000,000: ~600 MB on disk
+ * in the temporary directory, removed afterwards).
+ */
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { bench, do_not_optimize, group, run } from "mitata";
+import { compile } from "../src/compile/compile.js";
+import { loadPolicy } from "../src/engine/load.js";
+import { ApprovalQueue } from "../src/runtime/approvals/queue.js";
+import { SqliteApprovalStore } from "../src/runtime/approvals/sqlite.js";
+import { AuditLog } from "../src/runtime/audit/log.js";
+import { verifyAuditLog } from "../src/runtime/audit/verify.js";
+import { createRunplane } from "../src/runtime/runplane.js";
+
+const POLICY = `
+action db.query { sql: string }
+context { env: "dev" | "production", agent: string }
+risk production 15 when context.env == "production"
+on db.query {
+  block unbounded_delete when sql.verb(args.sql) == "DELETE" and not sql.has_where(args.sql)
+  require approval prod_write when context.env == "production" and sql.is_write(args.sql) approvers ["dba"] timeout 30m
+  allow reads when sql.verb(args.sql) == "SELECT"
+}
+`;
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "rp-bench-"));
+const compiled = await compile({ sources: [{ path: "bench.rplc", text: POLICY }] }, { cwd: "/" });
+if (compiled.value === undefined) throw new Error("INVARIANT: the benchmark policy compiles");
+const policy = await loadPolicy(compiled.value.code);
+const context = { env: "production", agent: "bench-bot" };
+const READ = {
+  action: "db.query",
+  args: { sql: "SELECT id, email FROM users WHERE last_login < '2023-01-01'" },
+};
+
+// 1. guard() on ALLOW.
+const withAudit = await createRunplane({
+  policy,
+  store: "memory",
+  audit: { path: path.join(dir, "audit.jsonl"), fsync: "group" },
+  context,
+  telemetry: false,
+});
+const noAudit = await createRunplane({ policy, store: "memory", audit: false, context, telemetry: false });
+const action = () => 1;
+let i = 0;
+const unique = () => ({ action: "db.query", args: { sql: `SELECT id FROM users WHERE id = ${i++}` } });
+
+group("guard() on ALLOW", () => {
+  bench("decide() alone (compiled module, same request)", () =>
+    do_not_optimize(policy.decide({ ...READ, context, time: "2026-11-24T10:00:00Z" })),
+  );
+  bench("guard(), audit log (fsync group), same request", async () =>
+    do_not_optimize(await withAudit.guard(READ, action)),
+  );
+  bench("guard(), audit: false, same request", async () =>
+    do_not_optimize(await noAudit.guard(READ, action)),
+  );
+  bench("guard(), audit log, a new SQL text each time", async () =>
+    do_not_optimize(await withAudit.guard(unique(), action)),
+  );
+});
+
+// 2. Listing 1,000 pending approvals from SQLite.
+const store = await SqliteApprovalStore.open(path.join(dir, "rp.db"));
+const queue = new ApprovalQueue(store);
+const approvalDecision = policy.decide({
+  action: "db.query",
+  args: { sql: "DELETE FROM users WHERE last_login < '2023-01-01'" },
+  context,
+});
+for (let k = 0; k < 1000; k++) {
+  await queue.open({
+    request: { action: "db.query", args: { sql: `DELETE FROM users WHERE id = ${k}` }, context },
+    decision: approvalDecision,
+    digest: `sha256:${k}`,
+    policyHash: policy.hash,
+  });
+}
+group("approvals", () => {
+  bench("list 1,000 pending approvals (SQLite)", async () => {
+    const l = await queue.list({ status: "pending" });
+    if (l.length !== 1000) throw new Error(`INVARIANT: 1,000 pending, got ${l.length}`);
+  });
+});
+
+await run();
+await withAudit.close();
+await noAudit.close();
+await store.close();
+
+// 3. Verifying a large log (one timed run: building the log takes longer than verifying it).
+const n = Number(process.env.RUNTIME_BENCH_RECORDS ?? 1_000_000);
+const big = path.join(dir, "big.jsonl");
+const log = AuditLog.open(big, { fsync: "off" });
+const t0 = performance.now();
+for (let k = 0; k < n; k++) {
+  log.append({
+    action: "db.query",
+    request: { action: "db.query", args: { sql: `SELECT id FROM users WHERE id = ${k}` }, context },
+    decision: "ALLOW",
+    matched: [{ rule: "reads", effect: "allow", reason: "reads" }],
+    score: 15,
+    outcome: "executed",
+    policy: policy.hash,
+  });
+  if (k % 10_000 === 0) await new Promise((r) => setImmediate(r));
+}
+await log.close();
+const built = performance.now() - t0;
+const size = statSync(big).size;
+const t1 = performance.now();
+const v = await verifyAuditLog(big);
+const took = performance.now() - t1;
+if (!v.ok || v.records !== n) throw new Error(`INVARIANT: the log verifies (${JSON.stringify(v.problem)})`);
+console.log(
+  `\naudit log of ${n.toLocaleString("en")} records (${(size / 1e6).toFixed(0)} MB): written in ${(built / 1000).toFixed(1)} s (${((built * 1000) / n).toFixed(2)} µs/record), verified in ${(took / 1000).toFixed(2)} s (${((took * 1000) / n).toFixed(2)} µs/record)`,
+);
+rmSync(dir, { recursive: true, force: true });
