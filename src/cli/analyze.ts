@@ -1,14 +1,15 @@
 /**
  * Paths → files → sources → diagnostics: the one place that decides which compiler stages the
- * command line runs. `check`, and later `build`, `eval` and `test`, go through here, so swapping
- * in a later stage (resolve, typecheck, lints) changes every command at once.
+ * `check` command runs: parse, resolve, typecheck and lints over the whole policy set.
  */
+import { readFileSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
+import { checkPolicySet } from "../check/check.js";
 import { describeFsError, displayPath, expandPaths, type PathProblem } from "../check/files.js";
+import { stdlibDisplayPath } from "../check/stdlib.js";
 import { type Diagnostic, diag, normalize } from "../diagnostics/diagnostic.js";
 import { SourceFile } from "../diagnostics/source.js";
 import { span } from "../diagnostics/span.js";
-import { parse } from "../syntax/parse.js";
 
 /** The largest source file the compiler reads (16 MiB). */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -55,7 +56,9 @@ export async function analyzePaths(
     }
   }
 
-  found.push(...runStages([...sources.values()].filter((s) => !notText.has(s.path))));
+  const readable = [...sources.values()].filter((s) => !notText.has(s.path));
+  // A file that is not text is reported alone: checking the rest would report its names as missing.
+  if (notText.size === 0) found.push(...runStages(readable, cwd, sources, options));
 
   const kept = options.warnings === false ? found.filter((d) => d.severity !== "warning") : found;
   const normalizeOptions = options.disabled === undefined ? {} : { disabled: options.disabled };
@@ -63,11 +66,28 @@ export async function analyzePaths(
 }
 
 /**
- * The compiler stages run over the readable sources of the policy set (in path order).
- * Today: parse each file. Resolve, typecheck and the lints join here.
+ * The compiler stages run over the readable sources of the policy set (in path order): parse,
+ * resolve (includes, declarations, schemas), typecheck and the lints. Files the checker reads on its
+ * own (includes, stdlib packs) are added to `sources`, so their diagnostics get code frames too.
  */
-function runStages(sources: readonly SourceFile[]): Diagnostic[] {
-  return sources.flatMap((source) => parse(source).diagnostics);
+function runStages(
+  given: readonly SourceFile[],
+  cwd: string,
+  sources: Map<string, SourceFile>,
+  options: AnalyzeOptions,
+): Diagnostic[] {
+  const readFile = (abs: string): string => {
+    const text = readFileSync(abs, "utf8");
+    const shown = stdlibDisplayPath(abs) ?? displayPath(abs, cwd);
+    if (!sources.has(shown)) sources.set(shown, new SourceFile(shown, text));
+    return text;
+  };
+  const entry = { sources: given.map((s) => ({ path: s.path, text: s.text })) };
+  const checkOptions =
+    options.disabled === undefined
+      ? { cwd, readFile }
+      : { cwd, readFile, disabledWarnings: options.disabled };
+  return [...checkPolicySet(entry, checkOptions).diagnostics];
 }
 
 type Loaded =

@@ -51,6 +51,29 @@ describe("exit codes", () => {
     expect(r.stdout).not.toMatch(ANSI);
   });
 
+  it("1 for type errors: the whole checker runs, across files and into includes", () => {
+    const dir = tempTree({
+      "policies/context.rplc": 'context {\n  env: "dev" | "staging" | "production"\n}\n',
+      "policies/db.rplc":
+        'include "../shared/actions.rplc"\n\non db.query {\n  block x when context.env == "prod"\n}\n',
+      "shared/actions.rplc": "action db.query {\n  sql: string\n  rows: nmber\n}\n",
+    });
+    const r = rplc(["check", "policies", "--format", "json"], { cwd: dir });
+    expect(r.code).toBe(1);
+    const found = JSON.parse(r.stdout).diagnostics.map((d: { file: string; line: number; code: string }) => [
+      d.file,
+      d.line,
+      d.code,
+    ]);
+    expect(found).toEqual([
+      ["policies/db.rplc", 4, "RPL3105"],
+      ["shared/actions.rplc", 3, "RPL3001"],
+    ]);
+    const human = rplc(["check", "policies"], { cwd: dir });
+    expect(human.stdout).toContain("help: did you mean `production`?");
+    expect(human.stdout).toContain("> 3 |   rows: nmber");
+  });
+
   it("2 for a missing path, with one line naming it", () => {
     const dir = tempTree({ "good.rplc": GOOD });
     const r = rplc(["check", "good.rplc", "nope.rplc"], { cwd: dir });

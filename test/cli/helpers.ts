@@ -69,8 +69,8 @@ on db.query {
 }
 `;
 
-/** An unexpected character at line 4, column 1 (RPL1001). */
-export const BAD = `action db.query {
+/** An unexpected character at line 4, column 1 (RPL1001); its action is not GOOD's, so both fit one set. */
+export const BAD = `action db.exec {
   sql: string
 }
 @
