@@ -27,7 +27,7 @@ import {
   messageOf,
   RunplaneError,
 } from "./errors.js";
-import type { Call, RunplaneOptions } from "./runplane.js";
+import type { Call, RunplaneOptions } from "./types.js";
 
 type Entry = (outcome: Outcome, extra?: Partial<AuditEntry>) => AuditEntry;
 type Execute = <T>(call: Call, fn: () => T | Promise<T>, extra?: Partial<AuditEntry>) => Promise<Awaited<T>>;
