@@ -279,7 +279,12 @@ function commanderExit(e: CommanderError, failure: ParseFailure, io: CliIo): num
       // `rplc help` (exit code 0), or `rplc` alone: the help went to standard error.
       return e.exitCode === 0 ? 0 : 2;
     case "commander.missingArgument":
-      return usageError(io, "no paths given", failure.command);
+      // `rplc check` alone: say it plainly; other arguments (`rplc audit verify`) keep commander's words.
+      return usageError(
+        io,
+        e.message.includes("'paths'") ? "no paths given" : oneLine(e.message),
+        failure.command,
+      );
     default:
       return usageError(io, oneLine(e.message), failure.command);
   }

@@ -19,6 +19,13 @@ describe("run", () => {
     expect(io.err).toEqual([]);
   });
 
+  it("names a missing argument that is not the paths (rplc audit verify)", async () => {
+    const io = memoryIo();
+    expect(await run(["audit", "verify"], io)).toBe(2);
+    expect(io.err.join("")).toBe("rplc: missing required argument 'file' (see 'rplc audit --help')\n");
+    expect(io.out).toEqual([]);
+  });
+
   it("prints the version", async () => {
     const io = memoryIo();
     expect(await run(["--version"], io)).toBe(0);
