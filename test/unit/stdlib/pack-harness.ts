@@ -11,10 +11,11 @@ import { stdlibDir } from "../../../src/check/stdlib.js";
 import { compile } from "../../../src/compile/compile.js";
 import type { Diagnostic } from "../../../src/diagnostics/diagnostic.js";
 import type { Decision } from "../../../src/engine/decision.js";
-import { createInterpreter } from "../../../src/engine/interpret.js";
+import { createInterpreter, prepare } from "../../../src/engine/interpret.js";
 import { loadPolicy } from "../../../src/engine/load.js";
 import { initNatives } from "../../../src/natives/init.js";
-import type { Expectation, Expr } from "../../../src/syntax/ast.js";
+import { checkExpectation } from "../../../src/testing/expect.js";
+import { requestFromLiteral } from "../../../src/testing/request-literal.js";
 
 export const PACKS = ["sql", "shell", "files", "network", "email", "payments", "cloud"] as const;
 
@@ -27,65 +28,6 @@ type Entry = Parameters<typeof checkPolicySet>[0];
 /** A policy set of one user file given as text (it may include stdlib packs). */
 export function userPolicy(text: string): Entry {
   return { sources: [{ path: "policy.rplc", text }] };
-}
-
-/** The JSON value of a test request's literal (tests hold constants only). */
-export function literalValue(e: Expr): unknown {
-  switch (e.kind) {
-    case "String":
-    case "Number":
-    case "Bool":
-      return e.value;
-    case "Duration":
-      return e.ms;
-    case "Unary":
-      if (e.op === "-") return -(literalValue(e.operand) as number);
-      break;
-    case "List":
-      return e.items.map(literalValue);
-    case "Object":
-      return Object.fromEntries(e.entries.map((entry) => [entry.key.text, literalValue(entry.value)]));
-    default:
-      break;
-  }
-  // INVARIANT: the packs' test requests are literals (the checker accepted them as constants).
-  throw new Error(`INVARIANT: not a literal in a test request: ${e.kind}`);
-}
-
-const DECISIONS = { allow: "ALLOW", block: "BLOCK", require_approval: "REQUIRE_APPROVAL" } as const;
-
-function compare(op: string, a: number, b: number): boolean {
-  switch (op) {
-    case "==":
-      return a === b;
-    case "!=":
-      return a !== b;
-    case "<":
-      return a < b;
-    case "<=":
-      return a <= b;
-    case ">":
-      return a > b;
-    default:
-      return a >= b;
-  }
-}
-
-/** Why the expectation fails on the decision, or undefined when it holds. */
-export function failure(x: Expectation, d: Decision): string | undefined {
-  switch (x.kind) {
-    case "ExpectDecision": {
-      const is = d.decision === DECISIONS[x.decision];
-      return is === x.negated ? `expected ${x.negated ? "not " : ""}${x.decision}` : undefined;
-    }
-    case "ExpectRule": {
-      const held =
-        d.matched.some((m) => m.rule === x.rule.text) || d.risks.some((r) => r.name === x.rule.text);
-      return held === x.negated ? `expected ${x.negated ? "not " : ""}rule ${x.rule.text}` : undefined;
-    }
-    case "ExpectScore":
-      return compare(x.op, d.score, x.value.value) ? undefined : `expected score ${x.op} ${x.value.value}`;
-  }
 }
 
 /** Requests are decided at this time (the packs never read the clock; the engines need one). */
@@ -134,16 +76,23 @@ export interface TestOutcome {
   readonly decision: Decision;
 }
 
-/** Run every `test` block of the set through both engines. */
+/**
+ * Run every `test` block of the set through both engines, with the request literals and the
+ * expectations of `rplc test` (src/testing).
+ */
 export async function runTests(entry: Entry): Promise<{ engines: Engines; outcomes: TestOutcome[] }> {
   const e = await engines(entry);
+  const prepared = prepare(e.set);
+  const ctx = { active: new Set([...e.set.rules.map((r) => r.name), ...e.set.risks.map((r) => r.name)]) };
   const outcomes = e.set.tests.map((t) => {
-    const request = literalValue(t.request);
-    const decision = e.interpret(request);
-    const compiled = e.compiled(request);
+    const built = requestFromLiteral(prepared, t.request);
+    // INVARIANT: the packs' test requests are constants the checker accepted.
+    if (!built.ok) throw new Error(`INVARIANT: ${t.name.value}: ${built.message}`);
+    const decision = e.interpret(built.request);
+    const compiled = e.compiled(built.request);
     const failures = [
-      ...t.expects.map((x) => failure(x, decision)).map((f) => f && `interpreter: ${f}`),
-      ...t.expects.map((x) => failure(x, compiled)).map((f) => f && `compiled: ${f}`),
+      ...t.expects.map((x) => checkExpectation(x, decision, ctx)).map((f) => f && `interpreter: ${f}`),
+      ...t.expects.map((x) => checkExpectation(x, compiled, ctx)).map((f) => f && `compiled: ${f}`),
     ].filter((f): f is string => f !== undefined);
     return { name: t.name.value, file: t.span.file, failures, decision };
   });
