@@ -157,14 +157,14 @@ export const typeCodes = defineCodes({
     title: "`??` after a value that is never absent",
     explain:
       "The left side of `??` must be a read that may be absent: an optional field (`context.user`), " +
-      "a map entry (`m[\"k\"]`) or a field of an `any` value.",
+      'a map entry (`m["k"]`) or a field of an `any` value.',
     message: () => "the left side of `??` is never absent",
   },
   RPL3108: {
     severity: "error",
     title: "invalid `has` argument",
     explain:
-      "`has` takes one field read, `has(context.user)` or `has(m[\"key\"])`, and tells whether it is present.",
+      '`has` takes one field read, `has(context.user)` or `has(m["key"])`, and tells whether it is present.',
     message: () => "`has` takes a field or map entry, like `has(context.user)`",
   },
   RPL3109: {
@@ -191,8 +191,8 @@ export const typeCodes = defineCodes({
     severity: "error",
     title: "cannot index",
     explain:
-      "`xs[i]` reads a list element (a number index), `m[\"k\"]` a map entry (a string key), and " +
-      "`obj[\"k\"]` an object field (a string literal key).",
+      '`xs[i]` reads a list element (a number index), `m["k"]` a map entry (a string key), and ' +
+      '`obj["k"]` an object field (a string literal key).',
     message: (type = "", index = "") => `a value of type \`${type}\` cannot be indexed with \`${index}\``,
   },
   RPL3113: {
@@ -214,7 +214,8 @@ export const typeCodes = defineCodes({
   RPL3115: {
     severity: "error",
     title: "namespace used as a value",
-    explain: "`sql`, `shell`, `path`, `url` and `secrets` only name functions: call one, `sql.verb(args.sql)`.",
+    explain:
+      "`sql`, `shell`, `path`, `url` and `secrets` only name functions: call one, `sql.verb(args.sql)`.",
     message: (name = "") => `\`${name}\` is a namespace, not a value`,
   },
   RPL3116: {
@@ -254,14 +255,16 @@ export const typeCodes = defineCodes({
   RPL3121: {
     severity: "error",
     title: "lambda in the wrong place",
-    explain: "A lambda `x => …` is only allowed as the function argument of `any`, `all`, `count`, `filter` and `map`.",
+    explain:
+      "A lambda `x => …` is only allowed as the function argument of `any`, `all`, `count`, `filter` and `map`.",
     message: () => "a lambda is only allowed as the function argument of a list function",
   },
   RPL3122: {
     severity: "error",
     title: "lambda expected",
-    explain: "This argument of a list function is a lambda: `any(args.to, t => ends_with(t, \"@acme.com\"))`.",
-    message: (name = "", position = "") => `argument ${position} of \`${name}\` must be a lambda, like \`x => …\``,
+    explain: 'This argument of a list function is a lambda: `any(args.to, t => ends_with(t, "@acme.com"))`.',
+    message: (name = "", position = "") =>
+      `argument ${position} of \`${name}\` must be a lambda, like \`x => …\``,
   },
   RPL3123: {
     severity: "error",
