@@ -15,9 +15,12 @@
  * and the pattern is accepted, since RE2 is linear anyway.
  */
 import { RE2JS } from "re2js";
-import { checkSync } from "recheck";
 import { LruCache } from "./cache.js";
+import { lazy } from "./lazy.js";
 import { NativeError } from "./spec.js";
+
+/** Only the checker calls recheck (compile time): loaded on first use. */
+const recheck = lazy<typeof import("recheck")>("recheck");
 
 export const RECHECK_PARAMS = { checker: "automaton", timeout: 5_000 } as const;
 
@@ -36,7 +39,7 @@ export function checkRegex(pattern: string): string | undefined {
   const flags = inline ? [...new Set(inline[1]!.replace(/U/g, ""))].join("") : "";
   for (const branch of topLevelBranches(source)) {
     if (!hasRepeatedGroup(branch)) continue;
-    const verdict = checkSync(branch, flags, RECHECK_PARAMS);
+    const verdict = recheck().checkSync(branch, flags, RECHECK_PARAMS);
     if (verdict.status === "vulnerable" && verdict.complexity.type === "exponential") {
       return `regular expression \`${pattern}\` can backtrack catastrophically (exponentially)`;
     }

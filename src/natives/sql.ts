@@ -28,13 +28,17 @@
  *   - Text the parser cannot read is an evaluation error (except in `sql.valid`). The parser does
  *     not know every statement (PostgreSQL `COPY`, `VACUUM`, `LOCK` fail): such text fails closed.
  */
-import { type DialectName, type ParserOptions, parse } from "sql-parser-cst";
+import type { DialectName, ParserOptions, Program } from "sql-parser-cst";
 import { T, type Type } from "../check/types.js";
 import { CACHE_ENTRIES, LruCache, memo } from "./cache.js";
 import { optStr, str } from "./guard.js";
+import { lazy } from "./lazy.js";
 import { mismatch, ok, P } from "./sig.js";
 import { NativeError, type NativeFunction, type SignatureResult } from "./spec.js";
 import { factsOf, type SqlFacts } from "./sql-analyze.js";
+
+/** The parser, loaded on the first `sql.*` call (policies without SQL never pay for it). */
+const sqlParser = lazy<typeof import("sql-parser-cst")>("sql-parser-cst");
 
 export type { SqlFacts } from "./sql-analyze.js";
 
@@ -85,9 +89,9 @@ function analyze(sql: string, dialect: string): Analysis {
 }
 
 function analyzeUncached(sql: string, dialect: SqlDialect): Analysis {
-  let program: ReturnType<typeof parse>;
+  let program: Program;
   try {
-    program = parse(sql, { dialect: dialect as DialectName, paramTypes: PARAMS[dialect] });
+    program = sqlParser().parse(sql, { dialect: dialect as DialectName, paramTypes: PARAMS[dialect] });
   } catch (e) {
     return { ok: false, message: parseMessage(e, dialect) };
   }

@@ -86,4 +86,33 @@ describe("the runtime entry (dist/index.js)", () => {
     expect(has(urls, "chevrotain")).toBe(true);
     expect(urls.some((u) => /compile-policy/.test(u))).toBe(true);
   });
+
+  it("importing it loads neither recheck nor sql-parser-cst; the checker loads recheck when it needs it", () => {
+    const href = (f: string) => JSON.stringify(pathToFileURL(path.join(ROOT, f)).href);
+    const script = `import { createRequire } from "node:module";
+const cached = () => Object.keys(createRequire(import.meta.url).cache);
+await import(${href("dist/index.js")});
+const before = cached();
+const { checkPolicySet } = await import(${href("dist/compiler.js")});
+const text = 'action a.b {\\n  s: string\\n}\\non a.b {\\n  block x when matches(args.s, "^(ab)+$")\\n}\\n';
+const checked = checkPolicySet({ sources: [{ path: "p.rplc", text }] });
+console.log(JSON.stringify({ before, after: cached(), errors: checked.diagnostics.length }));
+`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect(r.stderr).toBe("");
+    const { before, after, errors } = JSON.parse(r.stdout) as {
+      before: string[];
+      after: string[];
+      errors: number;
+    };
+    expect(errors).toBe(0);
+    expect(has(before, "recheck")).toBe(false);
+    expect(has(before, "sql-parser-cst")).toBe(false);
+    // The control: the same probe sees recheck once the checker vets a regular expression.
+    expect(has(after, "recheck")).toBe(true);
+  });
 });

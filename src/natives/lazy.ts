@@ -1,0 +1,17 @@
+/**
+ * Load a CommonJS library on first use. The runtime entry imports the natives table, and two of its
+ * libraries are heavy and often not needed: recheck (~200 ms to import; used only when the checker
+ * vets a regular expression, never at decision time) and sql-parser-cst (~220 ms; used only by
+ * policies that call `sql.*`). Loading them on first use keeps `import "runplane"` cheap for agents.
+ */
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+export function lazy<T>(id: string): () => T {
+  let loaded: T | undefined;
+  return () => {
+    if (loaded === undefined) loaded = require(id) as T;
+    return loaded;
+  };
+}
