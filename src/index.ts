@@ -11,6 +11,15 @@ export type {
 export { type LoadedPolicy, loadPolicy, PolicyLoadError } from "./engine/load.js";
 /** What compiled policy modules import; not for application code. */
 export { __runtime } from "./engine/runtime.js";
+export {
+  decideToolCall,
+  guardToolCall,
+  isRefusal,
+  mostSevere,
+  refusalMessage,
+  requestsForToolCall,
+  type ToolGuardOptions,
+} from "./integrations/tool-guard.js";
 export { MemoryApprovalStore } from "./runtime/approvals/memory.js";
 // The runtime: guard, approvals, audit log (docs/runtime.md).
 export {
@@ -58,3 +67,15 @@ export {
   type Runplane,
   type RunplaneOptions,
 } from "./runtime/runplane.js";
+// Tool calls → requests: the one mapping every integration shares (docs/stdlib.md).
+export {
+  type MapContext,
+  type MappedCall,
+  TOOL_TABLE,
+  type ToolCallOptions,
+  type ToolMapper,
+  toolCallToRequest,
+  toolCallToRequests,
+  toolInput,
+  unmappedAction,
+} from "./stdlib/tool-map.js";

@@ -10,6 +10,8 @@ import pkg from "../../package.json" with { type: "json" };
 import { FORMATS, type Format, REPORTERS, type Reporter } from "./choices.js";
 import { addApprovalsCommand } from "./commands/approvals.js";
 import { addAuditCommand } from "./commands/audit.js";
+import { addHookCommand } from "./commands/hook.js";
+import { addMcpCommands } from "./commands/mcp.js";
 import { type CliIo, processIo, usageError } from "./io.js";
 
 export const VERSION: string = pkg.version;
@@ -240,6 +242,8 @@ Examples:
   const configureNamed = (cmd: Command, name: string) => configure(cmd, io, failure, name);
   addApprovalsCommand(program, io, done, configureNamed);
   addAuditCommand(program, io, done, configureNamed);
+  addMcpCommands(program, io, done, configureNamed);
+  addHookCommand(program, io, done, configureNamed);
 
   return program;
 }

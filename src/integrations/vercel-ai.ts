@@ -1,0 +1,2 @@
+// PLACEHOLDER: being written by a helper session; replaced before it lands.
+export {};
