@@ -11,7 +11,7 @@
  * - Contextual words (`label`, `redact`, `request`, `rule`, `score`) are not keywords of §4: they
  *   are tokens in the `Identifier` category, so they still work as plain names everywhere.
  */
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import { createToken, type IToken, Lexer, type TokenType } from "chevrotain";
 
 // ---------------------------------------------------------------------------------------------
 // Categories (no pattern of their own)
@@ -186,7 +186,43 @@ function punct(name: string, text: string, categories: TokenType[] = []): TokenT
 export const EqEq = punct("EqEq", "==", [CompareOp]);
 export const NotEq = punct("NotEq", "!=", [CompareOp]);
 export const LessEq = punct("LessEq", "<=", [CompareOp]);
-export const GreaterEq = punct("GreaterEq", ">=", [CompareOp]);
+/**
+ * `>=`, except where a `>` closes a type argument and `=` follows: `def f(): list<string>= …` and
+ * `list<list<int>>= …` lex as `>` `=` (the lexer cannot see context, so it looks back at the
+ * tokens already made: an unclosed `list<`/`map<` with nothing between that a type cannot hold).
+ */
+export const GreaterEq = createToken({
+  name: "GreaterEq",
+  pattern: {
+    exec: (text: string, offset: number, tokens: IToken[]) =>
+      text.startsWith(">=", offset) && !closesTypeArgument(tokens) ? [">="] : null,
+  },
+  line_breaks: false,
+  start_chars_hint: [">"],
+  categories: [CompareOp],
+  label: "`>=`",
+});
+
+/** Words and signs a type never holds: meeting one while looking back means "in an expression". */
+const NOT_IN_TYPES = new Set(["=", "==", "!=", "(", ")", "and", "or", "not", "when", "unless", "in", "let"]);
+
+/** Whether the tokens so far end inside an unclosed `list<…`/`map<…` type argument. */
+function closesTypeArgument(tokens: readonly IToken[]): boolean {
+  let depth = 0;
+  for (let i = tokens.length - 1, seen = 0; i >= 0 && seen < 64; i--, seen++) {
+    const image = (tokens[i] as IToken).image;
+    if (NOT_IN_TYPES.has(image) || /^[0-9]/.test(image)) return false;
+    if (image === ">") depth++;
+    else if (image === "<") {
+      if (depth > 0) depth--;
+      else {
+        const before = tokens[i - 1]?.image;
+        return before === "list" || before === "map";
+      }
+    }
+  }
+  return false;
+}
 export const Less = punct("Less", "<", [CompareOp]);
 export const Greater = punct("Greater", ">", [CompareOp]);
 export const Arrow = punct("Arrow", "=>");

@@ -53,7 +53,11 @@ beforeAll(async () => {
     store: "memory",
     audit: false,
     telemetry: false,
-    onDecision: (r) => records.push({ action: String(r.request?.action), outcome: r.outcome }),
+    onDecision: (r) =>
+      records.push({
+        action: String((r.request as { action?: unknown } | undefined)?.action),
+        outcome: r.outcome,
+      }),
   });
 });
 afterAll(() => runplane.close());

@@ -60,6 +60,24 @@ describe("lex()", () => {
     ]);
   });
 
+  it("`>=` right after a type argument is `>` then `=`; in expressions it stays `>=`", () => {
+    const images = (text: string) => tokens(text).map((t) => t.split(":")[1]);
+    expect(images("def f(x: string): list<string>= [x]")).toContain(">");
+    expect(images("def f(x: string): list<string>= [x]")).not.toContain(">=");
+    expect(images("def g(x: string): list<list<string>>= [[x]]").slice(-8, -4)).toEqual([">", ">", "=", "["]);
+    expect(images("def f(x: map<string>): map<string>= x")).not.toContain(">=");
+    // Expressions: a comparison, a variable called list, a string comparison.
+    expect(images("def h(x: int): bool = x >= 3")).toContain(">=");
+    expect(images("def k(y: int): bool = list < 3 and y >= 2")).toContain(">=");
+    expect(images('def m(x: string): bool = "b" >= x')).toContain(">=");
+    expect(images("a < b >= c")).toContain(">=");
+  });
+
+  it("a def whose return type ends in `>` parses with `=` glued on", () => {
+    const r = parseText("def f(x: string): list<string>= [x]\ndef g(x: int): bool = x >= 3\n");
+    expect(r.where).toEqual([]);
+  });
+
   it("collects comments (text after `#`) with spans", () => {
     const source = new SourceFile("t", 'let a = 1 # one\n# two\r\nlet b = "#not"');
     const r = lex(source);
