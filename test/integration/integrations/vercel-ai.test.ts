@@ -7,7 +7,18 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { generateText, type ModelMessage, stepCountIs, streamText, type ToolSet, tool } from "ai";
+import {
+  convertToModelMessages,
+  generateText,
+  isToolUIPart,
+  type ModelMessage,
+  readUIMessageStream,
+  stepCountIs,
+  streamText,
+  type ToolSet,
+  tool,
+  type UIMessage,
+} from "ai";
 import { convertArrayToReadableStream, MockLanguageModelV3 } from "ai/test";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -577,6 +588,50 @@ describe("guardTools with streamText", () => {
     expect(lines.map((l) => (JSON.parse(l) as AuditRecord).outcome)).toEqual(["approved", "executed"]);
     expect(JSON.parse(lines[0]!).hash).toBe(audit.hash);
     expect((await verifyAuditLog(file)).ok).toBe(true);
+  });
+});
+
+describe("the chat UI round trip (UI messages, as useChat sends them)", () => {
+  it("an approval answered in the UI is recorded as the signed-in user and runs the call", async () => {
+    const { runplane, records } = await harness();
+    const { tools: plain, ran } = appTools();
+    const tools = guardTools(plain, runplane);
+    const sql = "UPDATE users SET plan = 'pro' WHERE id = 9";
+    const model = agentModel([{ toolName: "run_sql", input: { sql } }]);
+    const user: UIMessage = { id: "u1", role: "user", parts: [{ type: "text", text: "upgrade user 9" }] };
+
+    // Request 1: the route streams UI messages; the client ends up with an approval-requested part.
+    const first = streamText({
+      model,
+      tools,
+      messages: await convertToModelMessages([user]),
+      stopWhen: stepCountIs(3),
+    });
+    let assistant: UIMessage | undefined;
+    for await (const m of readUIMessageStream({ stream: first.toUIMessageStream() })) assistant = m;
+    const part = assistant?.parts.find(isToolUIPart);
+    expect(part?.state).toBe("approval-requested");
+    expect(ran.run_sql).toEqual([]);
+
+    // The user clicks Approve (what useChat's addToolApprovalResponse does to the part).
+    const answered: UIMessage = {
+      ...assistant!,
+      parts: assistant!.parts.map((p) =>
+        isToolUIPart(p) && p.state === "approval-requested"
+          ? { ...p, state: "approval-responded" as const, approval: { ...p.approval, approved: true } }
+          : p,
+      ),
+    };
+
+    // Request 2: the route converts, records the answers as the signed-in user, and streams on.
+    const messages = await convertToModelMessages([user, answered]);
+    const recorded = await recordApprovals(messages, tools, { by: "carol", roles: ["dba"] });
+    expect(recorded.map((r) => r.runplane.map((x) => x.result))).toEqual([["approved"]]);
+    const second = streamText({ model, tools, messages, stopWhen: stepCountIs(3) });
+    expect(await second.text).toBe('I read: json: {"rows":0,"changed":42}');
+    expect(ran.run_sql).toEqual([sql]);
+    expect(outcomes(records)).toEqual(["decided", "pending", "approved", "executed"]);
+    expect(records[2]?.approver).toEqual({ by: "carol", roles: ["dba"] });
   });
 });
 
