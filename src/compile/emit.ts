@@ -12,6 +12,7 @@
  */
 import { type Diagnostic, diag } from "../diagnostics/diagnostic.js";
 import { MODULE_ABI, MODULE_MARKER, RUNTIME_IMPORT } from "../engine/load.js";
+import { needsInit } from "../natives/init.js";
 import {
   children,
   type IrAction,
@@ -276,7 +277,7 @@ class Emitter {
       "",
       `rt.abi(${MODULE_ABI});`,
       `const { ${HELPERS.join(", ")} } = rt;`,
-      "await rt.ready;",
+      ...([...this.hoist.natives].some(needsInit) ? ["await rt.ready;"] : []),
       "",
       `export const hash = ${jsString(p.hash)};`,
       `const P = rt.constant({ hash, settings: { ${settings.join(", ")} } });`,

@@ -49,7 +49,11 @@ export class Hoist {
     return id;
   }
 
+  /** The natives hoisted so far, by qualified name. */
+  readonly natives = new Set<string>();
+
   native(name: string): string {
+    this.natives.add(name);
     return this.add("N", name, (id) => `const ${id} = rt.native(${jsString(name)});`);
   }
 

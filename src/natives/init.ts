@@ -14,3 +14,12 @@ export function initNatives(): Promise<void> {
 export function nativesReady(): boolean {
   return shellReady();
 }
+
+/**
+ * Whether the native `name` needs `initNatives()` before it runs. Emitted modules await the
+ * runtime's `ready` only when they call one, so loading a policy without `shell.*` never loads
+ * tree-sitter.
+ */
+export function needsInit(name: string): boolean {
+  return name.startsWith("shell.");
+}

@@ -3,6 +3,9 @@
  * libraries are heavy and often not needed: recheck (~200 ms to import; used only when the checker
  * vets a regular expression, never at decision time) and sql-parser-cst (~220 ms; used only by
  * policies that call `sql.*`). Loading them on first use keeps `import "runplane"` cheap for agents.
+ * The same goes for re2js (re2.ts: `matches` and globs) and node:net (url.ts). web-tree-sitter is
+ * ESM and loaded by `initShell()` with `import()`; emitted modules await it only when they call
+ * `shell.*` (init.ts `needsInit`).
  */
 import { createRequire } from "node:module";
 

@@ -18,8 +18,8 @@
  * Extglobs (`!(a)`, `@(a|b)` …) and regex-style groups `(a|b)` are not supported.
  */
 
-import { RE2JS } from "re2js";
 import { LruCache } from "./cache.js";
+import { type RE2JS, re2 } from "./re2.js";
 import { NativeError } from "./spec.js";
 
 export { checkRegex, regexMatcher } from "./regex.js";
@@ -56,7 +56,7 @@ function translate(glob: string, start: number, end: number): string {
     const c = glob[i]!;
     if (c === "\\") {
       if (i + 1 >= end) throw new GlobSyntax("a glob cannot end with `\\`");
-      out += RE2JS.quote(glob[i + 1]!);
+      out += re2().quote(glob[i + 1]!);
       i += 2;
     } else if (c === "*") {
       let j = i;
@@ -103,7 +103,7 @@ function translate(glob: string, start: number, end: number): string {
         i = close + 1;
       }
     } else {
-      out += RE2JS.quote(c);
+      out += re2().quote(c);
       i++;
     }
   }
@@ -166,7 +166,7 @@ function translateBraces(glob: string, start: number, end: number): string {
       const b = range[4]!.charCodeAt(0);
       for (let n = a; a <= b ? n <= b : n >= b; n += a <= b ? 1 : -1) items.push(String.fromCharCode(n));
     }
-    return `(?:${items.map((s) => RE2JS.quote(s)).join("|")})`;
+    return `(?:${items.map((s) => re2().quote(s)).join("|")})`;
   }
   // Split on top-level commas.
   const parts: [number, number][] = [];
@@ -193,7 +193,7 @@ export function checkGlob(glob: string): string | undefined {
   const translated = globToRe2(glob);
   if (!translated.ok) return `invalid glob \`${glob}\`: ${translated.message}`;
   try {
-    RE2JS.compile(translated.source, RE2JS.DOTALL);
+    re2().compile(translated.source, re2().DOTALL);
     return undefined;
   } catch (e) {
     return `invalid glob \`${glob}\`: ${e instanceof Error ? e.message : String(e)}`;
@@ -209,7 +209,7 @@ export function globMatcher(glob: string): (s: string) => boolean {
   if (re === undefined) {
     const translated = globToRe2(glob);
     if (!translated.ok) throw new NativeError(`invalid glob \`${glob}\`: ${translated.message}`);
-    re = RE2JS.compile(translated.source, RE2JS.DOTALL);
+    re = re2().compile(translated.source, re2().DOTALL);
     globCache.set(glob, re);
   }
   const compiled = re;

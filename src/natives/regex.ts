@@ -14,9 +14,9 @@
  * machine's load), one top-level alternative at a time. Past its timeout the verdict is "unknown"
  * and the pattern is accepted, since RE2 is linear anyway.
  */
-import { RE2JS } from "re2js";
 import { LruCache } from "./cache.js";
 import { lazy } from "./lazy.js";
+import { type RE2JS, re2 } from "./re2.js";
 import { NativeError } from "./spec.js";
 
 /** Only the checker calls recheck (compile time): loaded on first use. */
@@ -27,7 +27,7 @@ export const RECHECK_PARAMS = { checker: "automaton", timeout: 5_000 } as const;
 /** Reject a `matches` pattern at compile time: RE2 syntax first, then exponential backtracking. */
 export function checkRegex(pattern: string): string | undefined {
   try {
-    RE2JS.compile(pattern);
+    re2().compile(pattern);
   } catch (e) {
     const why = e instanceof Error ? e.message.replace(/^error parsing regexp: /, "") : String(e);
     return `invalid regular expression \`${pattern}\`: ${why}`;
@@ -139,7 +139,7 @@ export function regexMatcher(pattern: string): (s: string) => boolean {
   let re = regexCache.get(pattern);
   if (re === undefined) {
     try {
-      re = RE2JS.compile(pattern);
+      re = re2().compile(pattern);
     } catch (e) {
       // Reachable only when a caller skipped the compile-time check.
       throw new NativeError(`invalid regular expression \`${pattern}\`: ${(e as Error).message}`);

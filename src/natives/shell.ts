@@ -25,7 +25,7 @@
  *   - Text that does not parse (an unterminated quote, `ls &&`), or nests shells deeper than 8, is an
  *     evaluation error, except in `shell.valid`.
  */
-import { Language, Parser } from "web-tree-sitter";
+import type { Parser } from "web-tree-sitter";
 import { T, type Type } from "../check/types.js";
 import { CACHE_ENTRIES, LruCache, memo } from "./cache.js";
 import { str } from "./guard.js";
@@ -41,6 +41,8 @@ let loading: Promise<void> | undefined;
 /** Load tree-sitter and the bash grammar once; later calls return the same promise. */
 export function initShell(): Promise<void> {
   loading ??= (async () => {
+    // Imported here, not at the top: web-tree-sitter costs ~15 ms, and only shell.* needs it.
+    const { Language, Parser } = await import("web-tree-sitter");
     await Parser.init();
     const { createRequire } = await import("node:module");
     const wasm = createRequire(import.meta.url).resolve("tree-sitter-bash/tree-sitter-bash.wasm");

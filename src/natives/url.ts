@@ -18,9 +18,10 @@
  *     pure): a public name pointing at a private address is not caught here.
  *   - Text that is not a URL is an evaluation error, except in `url.valid`.
  */
-import { BlockList, isIP } from "node:net";
+import type { BlockList } from "node:net";
 import { T } from "../check/types.js";
 import { str } from "./guard.js";
+import { lazy } from "./lazy.js";
 import { P, simple } from "./sig.js";
 import { NativeError, type NativeFunction } from "./spec.js";
 
@@ -72,33 +73,51 @@ export function hostMatches(input: string, pattern: string): boolean {
   return wildcard ? host.endsWith(`.${base}`) : host === base;
 }
 
-const v4 = new BlockList();
-for (const [net, bits] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["224.0.0.0", 4],
-  ["240.0.0.0", 4],
-] as const) {
-  v4.addSubnet(net, bits, "ipv4");
+/**
+ * node:net (it pulls in streams: ~4 ms of `import "runplane"`) on first use: only the host and
+ * private-address natives need `isIP` and `BlockList`.
+ */
+const net = lazy<typeof import("node:net")>("node:net");
+
+function isIP(input: string): number {
+  return net().isIP(input);
 }
-const v6 = new BlockList();
-for (const [net, bits] of [
-  ["::", 128],
-  ["::1", 128],
-  ["100::", 64],
-  ["fc00::", 7],
-  ["fe80::", 10],
-  ["fec0::", 10],
-  ["ff00::", 8],
-] as const) {
-  v6.addSubnet(net, bits, "ipv6");
+
+let blocks: { v4: BlockList; v6: BlockList } | undefined;
+
+/** The private and reserved ranges, built on first use. */
+function privateRanges(): { v4: BlockList; v6: BlockList } {
+  if (blocks !== undefined) return blocks;
+  const v4 = new (net().BlockList)();
+  for (const [subnet, bits] of [
+    ["0.0.0.0", 8],
+    ["10.0.0.0", 8],
+    ["100.64.0.0", 10],
+    ["127.0.0.0", 8],
+    ["169.254.0.0", 16],
+    ["172.16.0.0", 12],
+    ["192.0.0.0", 24],
+    ["192.168.0.0", 16],
+    ["198.18.0.0", 15],
+    ["224.0.0.0", 4],
+    ["240.0.0.0", 4],
+  ] as const) {
+    v4.addSubnet(subnet, bits, "ipv4");
+  }
+  const v6 = new (net().BlockList)();
+  for (const [subnet, bits] of [
+    ["::", 128],
+    ["::1", 128],
+    ["100::", 64],
+    ["fc00::", 7],
+    ["fe80::", 10],
+    ["fec0::", 10],
+    ["ff00::", 8],
+  ] as const) {
+    v6.addSubnet(subnet, bits, "ipv6");
+  }
+  blocks = { v4, v6 };
+  return blocks;
 }
 
 /** The eight 16-bit groups of an IPv6 address (already validated by `isIP`). */
@@ -131,6 +150,7 @@ const PRIVATE_SUFFIXES = [".localhost", ".local", ".internal", ".home.arpa", ".l
 export function isPrivate(input: string): boolean {
   const { host, url } = hostOf(input);
   if (host === "") return url?.protocol === "file:";
+  const { v4, v6 } = privateRanges();
   if (host.startsWith("[")) {
     const ip = host.slice(1, -1);
     if (v6.check(ip, "ipv6")) return true;

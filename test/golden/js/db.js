@@ -5,7 +5,6 @@ import { __runtime as rt } from "runplane";
 
 rt.abi(1);
 const { U, get, need, needIn, entry, entryIn, index, eq, isIn, div, mod, hold, holdRisk, fail, finalize, shape, argsOf, contextOf, requestTime, validate, convertTimes } = rt;
-await rt.ready;
 
 export const hash = "sha256:7e2e0f67e6fc7bfb4434756c680e2f32571fa9001f637d8cdfc98ad53544100e";
 const P = rt.constant({ hash, settings: { default: "allow", unknown_action: "block", approval_at: 50, block_at: 90, on_error: "block", approval_timeout: 3600000 } });

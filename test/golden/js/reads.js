@@ -5,7 +5,6 @@ import { __runtime as rt } from "runplane";
 
 rt.abi(1);
 const { U, get, need, needIn, entry, entryIn, index, eq, isIn, div, mod, hold, holdRisk, fail, finalize, shape, argsOf, contextOf, requestTime, validate, convertTimes } = rt;
-await rt.ready;
 
 export const hash = "sha256:2ac4278e5f49dd1ef2d97413cd9d91f80d71347f8ee6cc46291b94c2820e1b9e";
 const P = rt.constant({ hash, settings: { default: "allow", unknown_action: "block", approval_at: 50, block_at: 90, on_error: "block", approval_timeout: 3600000 } });

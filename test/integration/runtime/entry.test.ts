@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POLICY, removeTempDirs, tempDir, writeModule } from "../../unit/runtime/helpers.js";
+import { moduleCode, POLICY, removeTempDirs, tempDir, writeModule } from "../../unit/runtime/helpers.js";
 import { ROOT } from "./procs.js";
 
 afterAll(removeTempDirs);
@@ -114,5 +114,88 @@ console.log(JSON.stringify({ before, after: cached(), errors: checked.diagnostic
     expect(has(before, "sql-parser-cst")).toBe(false);
     // The control: the same probe sees recheck once the checker vets a regular expression.
     expect(has(after, "recheck")).toBe(true);
+  });
+
+  // What loads lazily: a policy that calls no `shell.*`, `matches`/`glob` or `url.*` never loads
+  // web-tree-sitter (and its WebAssembly), re2js or node:net; the control policy calls them and
+  // the same probe sees each one load, and decides with them.
+  it("web-tree-sitter, re2js and node:net load only for a policy that calls shell.*, matches, url.*", async () => {
+    const plain = path.join(dir, "plain.mjs");
+    writeFileSync(
+      plain,
+      await moduleCode(`action db.query {
+  sql: string
+}
+on db.query {
+  block long when len(args.sql) > 10
+}
+`),
+    );
+    const heavy = path.join(dir, "heavy.mjs");
+    writeFileSync(
+      heavy,
+      await moduleCode(`action run {
+  cmd: string
+  url: string
+}
+on run {
+  block rm when shell.program(args.cmd) == "rm"
+  block digits when matches(args.cmd, "[0-9]{3}")
+  block internal when url.is_private(args.url)
+}
+`),
+    );
+    const log = path.join(dir, "lazy.log");
+    writeFileSync(log, "");
+    const script = `import { appendFileSync } from "node:fs";
+import { createRequire } from "node:module";
+const cjs = () => Object.keys(createRequire(import.meta.url).cache);
+const builtins = () => process.moduleLoadList.filter((m) => /^NativeModule (net|stream)$/.test(m));
+const { loadPolicy } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, "dist/index.js")).href)});
+const plain = await loadPolicy(${JSON.stringify(plain)});
+const a = plain.decide({ action: "db.query", args: { sql: "SELECT 1 FROM users" } }).decision;
+const before = { cjs: cjs(), builtins: builtins() };
+appendFileSync(process.env.RP_RESOLVE_LOG, "--- heavy\\n");
+const heavy = await loadPolicy(${JSON.stringify(heavy)});
+const b = heavy.decide({ action: "run", args: { cmd: "sudo rm -rf /", url: "https://example.com" } });
+const c = heavy.decide({ action: "run", args: { cmd: "ls 123", url: "https://example.com" } });
+const d = heavy.decide({ action: "run", args: { cmd: "ls", url: "http://10.0.0.1/" } });
+const e = heavy.decide({ action: "run", args: { cmd: "ls", url: "https://example.com" } });
+console.log(JSON.stringify({ before, after: { cjs: cjs(), builtins: builtins() },
+  decisions: [a, ...[b, c, d, e].map((x) => x.matched.map((m) => m.rule).join(",") || x.decision)] }));
+`;
+    type Probe = {
+      before: { cjs: string[]; builtins: string[] };
+      after: { cjs: string[]; builtins: string[] };
+      decisions: string[];
+    };
+    // Twice: with the module hook (it sees ESM imports such as web-tree-sitter, but its worker
+    // thread loads node:net itself) and without it (for node:net; require.cache for re2js).
+    const probe = (hook: boolean): Probe => {
+      const r = spawnSync(
+        process.execPath,
+        [...(hook ? ["--import", "./register.mjs"] : []), "--input-type=module", "-e", script],
+        { cwd: dir, env: { ...process.env, RP_RESOLVE_LOG: log }, encoding: "utf8", timeout: 120_000 },
+      );
+      expect(r.stderr).toBe("");
+      return JSON.parse(r.stdout) as Probe;
+    };
+    const out = probe(false);
+    writeFileSync(log, "");
+    const hooked = probe(true);
+    expect(hooked.decisions).toEqual(out.decisions);
+    const [plainUrls = [], heavyUrls = []] = readFileSync(log, "utf8")
+      .split("--- heavy\n")
+      .map((part) => part.split("\n").filter(Boolean));
+    // The plain policy decided without any of them.
+    expect(out.decisions[0]).toBe("BLOCK");
+    expect(has(plainUrls, "web-tree-sitter")).toBe(false);
+    expect(has(out.before.cjs, "re2js")).toBe(false);
+    expect(out.before.builtins).not.toContain("NativeModule net");
+    // The control: the heavy policy loads each of them and decides with them.
+    expect(out.decisions.slice(1)).toEqual(["rm", "digits", "internal", "ALLOW"]);
+    expect(has(heavyUrls, "web-tree-sitter")).toBe(true);
+    expect(has(out.after.cjs, "re2js")).toBe(true);
+    expect(out.after.builtins).toContain("NativeModule net");
   });
 });
