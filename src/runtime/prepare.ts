@@ -5,6 +5,7 @@
 import type { Decision, Request } from "../engine/decision.js";
 import type { AuditEntry, AuditMatch, CandidateView, Outcome } from "./audit/record.js";
 import type { Redacted } from "./audit/redact.js";
+import { isoNow } from "./clock.js";
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -25,7 +26,7 @@ export function prepareRequest(
   if (context !== undefined && (out.context === undefined || isObject(out.context))) {
     out.context = { ...context, ...(out.context as Record<string, unknown> | undefined) };
   }
-  if (out.time === undefined) out.time = new Date().toISOString();
+  if (out.time === undefined) out.time = isoNow();
   return out;
 }
 
@@ -42,8 +43,8 @@ export function candidateView(d: Decision): CandidateView {
   };
 }
 
-function matches(d: Decision): AuditMatch[] {
-  return d.matched.map((m) => ({ rule: m.rule, effect: m.effect, reason: m.reason }));
+function matches(d: Decision, mask: (text: string) => string): AuditMatch[] {
+  return d.matched.map((m) => ({ rule: m.rule, effect: m.effect, reason: mask(m.reason) }));
 }
 
 /** The parts of an audit entry that come from the decision and the recorded request. */
@@ -61,7 +62,7 @@ export function entryOf(
     ...(view.removed.length > 0 ? { redacted: view.removed } : {}),
     ...(view.masked > 0 ? { masked: view.masked } : {}),
     decision: decision.decision,
-    matched: matches(decision).map((m) => ({ ...m, reason: mask(m.reason) })),
+    matched: matches(decision, mask),
     score: decision.score,
     ...(decision.errors.length > 0 ? { errors: decision.errors.map((e) => mask(e.message)) } : {}),
     outcome,

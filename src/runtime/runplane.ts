@@ -124,14 +124,20 @@ class RunplaneImpl implements Runplane {
   /** Decide `request` with the live (and candidate) policy: the first half of every call. */
   private begin(request: Request): Call {
     this.audit.check();
-    const end = this.telemetry.start();
+    const telemetry = this.telemetry.start();
     const prepared = prepareRequest(request, this.options.context);
     const policy = this.live;
     let decision: Decision;
     try {
       decision = decideWith(policy, prepared, "policy");
     } catch (e) {
-      end({ action: actionOf(prepared), decision: "ERROR", outcome: "failed", score: 0 });
+      telemetry.end({
+        action: actionOf(prepared),
+        decision: "ERROR",
+        outcome: "error",
+        score: 0,
+        error: this.redact.mask(messageOf(e)),
+      });
       throw e;
     }
     let candidate: Decision | undefined;
@@ -150,7 +156,15 @@ class RunplaneImpl implements Runplane {
       decision,
       policy,
       ...(candidate === undefined ? {} : { candidate }),
-      end: (outcome) => end({ action, decision: decision.decision, outcome, score: decision.score }),
+      run: (fn) => telemetry.run(fn),
+      end: (outcome, error) =>
+        telemetry.end({
+          action,
+          decision: decision.decision,
+          outcome,
+          score: decision.score,
+          ...(error === undefined ? {} : { error }),
+        }),
     };
     return call;
   }
@@ -174,68 +188,140 @@ class RunplaneImpl implements Runplane {
     return entryOf(call.action, call.view, call.decision, outcome, this.redact.mask, withCandidate);
   }
 
-  /** Run the action and record how it went (`executed`/`failed`, or `shadow` in shadow mode). */
-  async execute<T>(
+  /**
+   * Record the call's last outcome and end its telemetry. Returns a promise to wait for before
+   * answering when every record must be on disk first (fsync "record"), else undefined.
+   */
+  private finish(
     call: Call,
-    fn: () => T | Promise<T>,
+    outcome: Outcome,
     extra: Partial<AuditEntry> = {},
-  ): Promise<Awaited<T>> {
-    const shadow = this.mode === "shadow";
-    let result: Awaited<T>;
+    error?: string,
+  ): Promise<void> | undefined {
+    let seq: number;
     try {
-      result = await fn();
+      seq = this.record(this.entry(call, outcome, extra)).seq;
     } catch (e) {
-      this.record(
-        this.entry(call, shadow ? "shadow" : "failed", { ...extra, error: this.redact.mask(messageOf(e)) }),
-      );
-      call.end(shadow ? "shadow" : "failed");
+      call.end("error", messageOf(e));
       throw e;
     }
-    this.record(this.entry(call, shadow ? "shadow" : "executed", extra));
-    call.end(shadow ? "shadow" : "executed");
-    return result;
+    call.end(outcome, error);
+    return this.audit.waits ? this.audit.durable(seq) : undefined;
   }
 
-  async guard<T>(
-    request: Request,
-    fn: () => T | Promise<T>,
-    options: GuardOptions = {},
-  ): Promise<Awaited<T>> {
-    const call = this.begin(request);
-    if (this.mode === "shadow") return this.execute(call, fn);
-    switch (call.decision.decision) {
-      case "ALLOW":
-        return this.execute(call, fn);
-      case "BLOCK":
-        this.record(this.entry(call, "blocked"));
-        call.end("blocked");
-        throw new BlockedError(call.decision);
-      case "REQUIRE_APPROVAL":
-        return this.flow.ask(call, fn, options.wait !== false, (o, x) => this.entry(call, o, x));
+  /** A call that failed before it had an outcome (a store or audit failure): end its telemetry. */
+  private failed(call: Call, e: unknown): unknown {
+    call.end("error", this.redact.mask(messageOf(e)));
+    return e;
+  }
+
+  /**
+   * Run the action and record how it went (`executed`/`failed`, or `shadow` in shadow mode).
+   * An action that returns a plain value is recorded at once, without a trip through the
+   * microtask queue; a promise is recorded when it settles.
+   */
+  execute<T>(call: Call, fn: () => T | Promise<T>, extra: Partial<AuditEntry> = {}): Promise<Awaited<T>> {
+    let result: T | Promise<T>;
+    try {
+      result = call.run(fn);
+    } catch (e) {
+      return this.threw(call, e, extra);
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (value) => this.ran(call, value as Awaited<T>, extra),
+        (e: unknown) => this.threw(call, e, extra),
+      );
+    }
+    try {
+      return this.ran(call, result as Awaited<T>, extra);
+    } catch (e) {
+      return Promise.reject(e);
     }
   }
 
-  async resume<T>(
+  private ran<T>(call: Call, value: T, extra: Partial<AuditEntry>): Promise<T> {
+    const wait = this.finish(call, this.mode === "shadow" ? "shadow" : "executed", extra);
+    return wait === undefined ? Promise.resolve(value) : wait.then(() => value);
+  }
+
+  private threw(call: Call, e: unknown, extra: Partial<AuditEntry>): Promise<never> {
+    const shadow = this.mode === "shadow";
+    const message = this.redact.mask(messageOf(e));
+    let wait: Promise<void> | undefined;
+    try {
+      wait = this.finish(call, shadow ? "shadow" : "failed", { ...extra, error: message }, message);
+    } catch (recordError) {
+      return Promise.reject(recordError);
+    }
+    return wait === undefined ? Promise.reject(e) : wait.then(() => Promise.reject(e));
+  }
+
+  /** Record `blocked` and refuse with BlockedError. */
+  private blocked(call: Call, extra: Partial<AuditEntry> = {}): Promise<never> {
+    const error = new BlockedError(call.decision);
+    const wait = this.finish(call, "blocked", extra);
+    return wait === undefined ? Promise.reject(error) : wait.then(() => Promise.reject(error));
+  }
+
+  /** End the telemetry of a call whose promise fails without an outcome (store or audit failure). */
+  private ending<T>(call: Call, p: Promise<T>): Promise<T> {
+    return p.catch((e: unknown) => Promise.reject(this.failed(call, e)));
+  }
+
+  guard<T>(request: Request, fn: () => T | Promise<T>, options: GuardOptions = {}): Promise<Awaited<T>> {
+    let call: Call;
+    try {
+      call = this.begin(request);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    try {
+      if (this.mode === "shadow") return this.execute(call, fn);
+      switch (call.decision.decision) {
+        case "ALLOW":
+          return this.execute(call, fn);
+        case "BLOCK":
+          return this.blocked(call);
+        case "REQUIRE_APPROVAL":
+          return this.ending(
+            call,
+            this.flow.ask(call, fn, options.wait !== false, (o, x) => this.entry(call, o, x)),
+          );
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  resume<T>(
     id: string,
     request: Request,
     fn: () => T | Promise<T>,
     options: GuardOptions = {},
   ): Promise<Awaited<T>> {
-    const call = this.begin(request);
-    // Shadow mode stops nothing, so nothing waits for an approval either.
-    if (this.mode === "shadow") return this.execute(call, fn, { approval: id });
-    if (call.decision.decision === "BLOCK") {
-      this.record(this.entry(call, "blocked", { approval: id }));
-      call.end("blocked");
-      throw new BlockedError(call.decision);
+    let call: Call;
+    try {
+      call = this.begin(request);
+    } catch (e) {
+      return Promise.reject(e);
     }
-    return this.flow.resume(id, call, fn, options.wait !== false, (o, x) => this.entry(call, o, x));
+    try {
+      // Shadow mode stops nothing, so nothing waits for an approval either.
+      if (this.mode === "shadow") return this.execute(call, fn, { approval: id });
+      if (call.decision.decision === "BLOCK") return this.blocked(call, { approval: id });
+      return this.ending(
+        call,
+        this.flow.resume(id, call, fn, options.wait !== false, (o, x) => this.entry(call, o, x)),
+      );
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   async decide(request: Request): Promise<Decision> {
     const call = this.begin(request);
-    this.record(this.entry(call, "decided"));
-    call.end("decided");
+    await this.finish(call, "decided");
     return call.decision;
   }
 
@@ -296,6 +382,14 @@ class RunplaneImpl implements Runplane {
       await this.queue.store.close();
     }
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 /** One decision; a policy that throws (a bug, never a rule's error) is a RunplaneError. */

@@ -90,5 +90,8 @@ export interface Call {
   readonly decision: Decision;
   readonly policy: ActivePolicy;
   readonly candidate?: Decision;
-  readonly end: (outcome: Outcome) => void;
+  /** Run the action inside the call's telemetry span. */
+  readonly run: <T>(fn: () => T) => T;
+  /** End the call's telemetry (once): the recorded outcome, or `error` with a message when a part failed. */
+  readonly end: (outcome: Outcome | "error", error?: string) => void;
 }

@@ -1,28 +1,45 @@
 /**
  * The audit log writer: appends hash-chained records (record.ts) to a JSON Lines file.
  *
- * `append` is synchronous: it numbers the record, chains and hashes it, and queues its line, so
- * records made in one process are numbered densely in the order they were made, however many
- * guards run at once. Queued lines are written in groups, always by this thread and in order
- * (a synchronous write() of the whole group, which lands in the page cache in microseconds);
- * making them durable (fdatasync) runs in the background thread pool:
+ * `append` is synchronous: it numbers the record, chains and hashes it, and queues its line
+ * (encoded into one buffer as it comes), so records made in one process are numbered densely in
+ * the order they were made, however many guards run at once. Queued lines are written in groups,
+ * always by this thread and in order (a synchronous write() of the whole group, which lands in
+ * the page cache in microseconds), between calls rather than inside one; making them durable
+ * (fdatasync) runs in the background thread pool:
  *
- *   fsync "group"  (default) a group is written every `groupMs` (5 ms), or at once when 256 lines
- *                  or 256 KiB are queued (so a busy loop that never yields to the event loop
- *                  still writes, and memory stays bounded); then synced. Callers do not wait.
+ *   fsync "group"  (default) a group is written every `groupMs` (5 ms), or as soon as the event
+ *                  loop is free once 256 lines or 256 KiB are queued; then synced. Callers do not
+ *                  wait. Only a program that never lets the event loop run pays for a write inside
+ *                  `append`: at 4,096 lines or 4 MiB, so that memory stays bounded.
  *   fsync "record" a group is written as soon as the event loop is free and synced; each caller
  *                  that asks (`durable(seq)`, the runtime does before returning) waits for it.
  *   fsync "off"    grouped as "group", never synced (the operating system decides).
  *
  * Fail closed: the first failed write or sync, or the file found removed or replaced, breaks the
  * log for good: `check()` and `append()` throw a RunplaneError (part "audit"), so the runtime runs
- * nothing more. The error names the records that were not written.
+ * nothing more. The error names the records that were not written. Whether the file is still
+ * linked is asked of the system (fstat) after each group write, and by `check()` whenever the
+ * file's inotify watch has reported anything since the last look (a removal changes the link
+ * count, which the watch reports), not once per action; where the file cannot be watched,
+ * `check()` asks every time.
  *
  * After each sync (each write, with fsync "off"), `<file>.head` is overwritten with the last
  * durable seq and hash. It only ever lags the log, so a log that ends before its head was cut
  * (`rplc audit verify` reports it, and opening it refuses to write on a shortened chain).
  */
-import { closeSync, existsSync, fdatasync, fstatSync, openSync, readFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  type FSWatcher,
+  fdatasync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  watch,
+  writeSync,
+} from "node:fs";
+import { isoNow } from "../clock.js";
 import { RunplaneError } from "../errors.js";
 import { acquireLock } from "./lock.js";
 import { type AuditEntry, type AuditRecord, hashBody, lineOf, recordBody } from "./record.js";
@@ -38,9 +55,14 @@ export interface AuditLogOptions {
 
 const HEAD_WIDTH = 120;
 
-/** A group is written at once when this many lines or bytes are queued. */
-const MAX_GROUP_LINES = 256;
-const MAX_GROUP_BYTES = 256 * 1024;
+/** A group is written as soon as the event loop is free when this many lines or bytes are queued, */
+const GROUP_LINES = 256;
+const GROUP_BYTES = 256 * 1024;
+/** and inside `append` when this many are (only a program that never yields gets there). */
+const MAX_QUEUED_LINES = 4096;
+const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+/** The queue buffer's size, kept between groups (a larger one is let go after its group). */
+const BUFFER_BYTES = 64 * 1024;
 
 function writeFully(fd: number, data: Buffer, position: number | null): void {
   let off = 0;
@@ -69,8 +91,13 @@ interface Waiter {
 export class AuditLog {
   private seq: number;
   private prev: string;
-  private queued: string[] = [];
+  /** Queued lines, UTF-8 encoded: `queuedBytes` bytes of `buffer`, `queuedLines` lines. */
+  private buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private queuedBytes = 0;
+  private queuedLines = 0;
+  /** The inotify watch on the file, and whether it reported anything since the last fstat. */
+  private watcher: FSWatcher | undefined;
+  private changed = true;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   /** The last record written to the file (page cache), and the last one synced. */
@@ -100,6 +127,34 @@ export class AuditLog {
     this.repaired = end.repaired;
     this.mode = options.fsync ?? "group";
     this.groupMs = options.groupMs ?? 5;
+    this.watchFile();
+  }
+
+  /** Whether callers should wait for their records to be durable (fsync "record"). */
+  get waits(): boolean {
+    return this.mode === "record";
+  }
+
+  /**
+   * Watch the file so that `check()` need not fstat it before every action: any event (a write,
+   * a change of the link count by unlink or rename, a move) makes the next check look. Without a
+   * watch (unsupported, or it failed) every check looks.
+   */
+  private watchFile(): void {
+    try {
+      const w = watch(this.file, { persistent: false }, () => {
+        this.changed = true;
+      });
+      w.on("error", () => {
+        this.changed = true;
+        this.watcher = undefined;
+        w.close();
+      });
+      this.watcher = w;
+      this.changed = false; // opened (and fstat'd) just now, after the watch was set up
+    } catch {
+      this.watcher = undefined;
+    }
   }
 
   /** Bytes cut off a torn last line when the log was opened (-1: a newline was added). */
@@ -141,11 +196,17 @@ export class AuditLog {
 
   /**
    * Throws when nothing more can be recorded (the runtime then runs nothing). Called before each
-   * action: besides an earlier write failure it notices, with one fstat, a log file that was
-   * removed or replaced since the last write, before anything runs.
+   * action: besides an earlier write failure it notices a log file that was removed or replaced
+   * (one fstat, made when the file's watch has reported anything since the last one).
    */
   check(): void {
     this.usable();
+    if (this.changed || this.watcher === undefined) this.stillLinked();
+  }
+
+  /** Fstat the file: a link count of 0 (removed, or replaced by a rename) breaks the log. */
+  private stillLinked(): void {
+    this.changed = false; // before the fstat: an event after it is looked at next time
     let links: number;
     try {
       links = fstatSync(this.fd).nlink;
@@ -170,18 +231,31 @@ export class AuditLog {
   append(entry: AuditEntry): AuditRecord {
     this.usable();
     const seq = this.seq + 1;
-    const time = new Date().toISOString();
+    const time = isoNow();
     const prev = this.prev;
     const body = recordBody(seq, time, prev, entry);
     const hash = hashBody(body);
+    this.queue(`${lineOf(body, hash)}\n`);
     this.seq = seq;
     this.prev = hash;
-    const line = `${lineOf(body, hash)}\n`;
-    this.queued.push(line);
-    this.queuedBytes += line.length;
-    if (this.queued.length >= MAX_GROUP_LINES || this.queuedBytes >= MAX_GROUP_BYTES) this.writeQueued();
-    else this.schedule(this.mode === "record");
+    if (this.queuedLines >= MAX_QUEUED_LINES || this.queuedBytes >= MAX_QUEUED_BYTES) this.writeQueued();
+    else
+      this.schedule(
+        this.mode === "record" || this.queuedLines >= GROUP_LINES || this.queuedBytes >= GROUP_BYTES,
+      );
     return { ...entry, seq, time, prev, hash };
+  }
+
+  /** Encode `line` at the end of the queue buffer (growing it when it might not fit). */
+  private queue(line: string): void {
+    const worst = line.length * 3; // UTF-8 bytes per UTF-16 code unit, at most
+    if (this.queuedBytes + worst > this.buffer.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.queuedBytes + worst));
+      this.buffer.copy(bigger, 0, 0, this.queuedBytes);
+      this.buffer = bigger;
+    }
+    this.queuedBytes += this.buffer.write(line, this.queuedBytes, "utf8");
+    this.queuedLines++;
   }
 
   /** Resolves when record `seq` (default: every record so far) is written (and synced, unless "off"). */
@@ -211,13 +285,15 @@ export class AuditLog {
   /** Write every queued line now (synchronously, in order), then start a sync. */
   private writeQueued(): void {
     if (this.broken !== undefined) return;
-    if (this.queued.length > 0) {
-      const batch = this.queued;
+    if (this.queuedLines > 0) {
       const first = this.writtenSeq + 1;
-      this.queued = [];
+      const bytes = this.queuedBytes;
+      this.queuedLines = 0;
       this.queuedBytes = 0;
       try {
-        writeFully(this.fd, Buffer.from(batch.join(""), "utf8"), null);
+        writeFully(this.fd, this.buffer.subarray(0, bytes), null);
+        if (this.buffer.length > BUFFER_BYTES) this.buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+        this.changed = false;
         if (fstatSync(this.fd).nlink === 0) throw new Error("the file was removed or replaced");
       } catch (e) {
         this.fail(e, first, this.seq);
@@ -293,6 +369,7 @@ export class AuditLog {
       if (this.broken === undefined && this.seq > this.durableSeq) await this.durable();
     } finally {
       this.closed = true;
+      this.watcher?.close();
       if (this.timer !== undefined) clearTimeout(this.timer);
       if (this.immediate !== undefined) clearImmediate(this.immediate);
       closeSync(this.fd);

@@ -8,7 +8,7 @@
  * adding or moving any line breaks it. The verifier hashes the bytes as written and never
  * re-serialises, so the format does not depend on key order or number formatting elsewhere.
  */
-import { createHash } from "node:crypto";
+import { createHash, hash as oneShotHash } from "node:crypto";
 import type { DecisionKind, Effect } from "../../engine/decision.js";
 
 export type Outcome =
@@ -103,8 +103,9 @@ export function recordBody(seq: number, time: string, prev: string, e: AuditEntr
   });
 }
 
+/** SHA-256 of `body` in hex (the one-shot `crypto.hash`: no Hash object per record). */
 export function hashBody(body: string): string {
-  return createHash("sha256").update(body, "utf8").digest("hex");
+  return oneShotHash("sha256", body, "hex");
 }
 
 /** The full line (without its newline) for `body` with hash `hash`. */

@@ -43,9 +43,18 @@ export function redactor(paths: readonly string[] = []): Redactor {
 /** No detector finds a secret shorter than this (passwords need 8 characters). */
 const MIN_SECRET = 8;
 
+/**
+ * An RFC 3339 UTC time such as the runtime fills in (`2026-11-24T10:00:00.000Z`): digits and
+ * separators only, which no secret detector matches (each needs a token's prefix or a URL's
+ * credentials). Recognised without a scan: a request's time is a new string every call, and
+ * scanning and caching it would cost more than the rest of the copy.
+ */
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z$/;
+
 /** Whether `text` holds a secret (memoized by the natives' cache: repeated strings cost a lookup). */
 function hasSecret(text: string): boolean {
-  return text.length >= MIN_SECRET && secretKinds(text).length > 0;
+  if (text.length < MIN_SECRET || (text.length <= 30 && ISO_TIME.test(text))) return false;
+  return secretKinds(text).length > 0;
 }
 
 export function maskText(text: string): string {

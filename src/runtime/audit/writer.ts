@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { isoNow } from "../clock.js";
 import { RunplaneError } from "../errors.js";
 import { AuditLog, type AuditLogOptions } from "./log.js";
 import { type AuditEntry, type AuditRecord, GENESIS, hashBody, recordBody } from "./record.js";
@@ -11,6 +12,8 @@ import { type AuditEntry, type AuditRecord, GENESIS, hashBody, recordBody } from
 export interface AuditWriter {
   /** The file, or undefined when nothing is kept. */
   readonly file: string | undefined;
+  /** Whether each caller waits for its records to be durable before answering (fsync "record"). */
+  readonly waits: boolean;
   check(): void;
   append(entry: AuditEntry): AuditRecord;
   durable(seq?: number): Promise<void>;
@@ -19,6 +22,7 @@ export interface AuditWriter {
 
 class NoAudit implements AuditWriter {
   readonly file = undefined;
+  readonly waits = false;
   private seq = 0;
   private prev = GENESIS;
   private closed = false;
@@ -28,7 +32,7 @@ class NoAudit implements AuditWriter {
   append(entry: AuditEntry): AuditRecord {
     this.check();
     const seq = ++this.seq;
-    const time = new Date().toISOString();
+    const time = isoNow();
     const prev = this.prev;
     this.prev = hashBody(recordBody(seq, time, prev, entry));
     return { ...entry, seq, time, prev, hash: this.prev };

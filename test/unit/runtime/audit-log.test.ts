@@ -1,11 +1,11 @@
-import { appendFileSync, existsSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AuditLog, readHead } from "../../../src/runtime/audit/log.js";
 import { GENESIS, hashBody, splitLine } from "../../../src/runtime/audit/record.js";
 import { verifyAuditLog } from "../../../src/runtime/audit/verify.js";
 import { RunplaneError } from "../../../src/runtime/errors.js";
-import { entry, removeTempDirs, tempDir } from "./helpers.js";
+import { entry, removeTempDirs, tempDir, until } from "./helpers.js";
 
 afterAll(removeTempDirs);
 
@@ -152,6 +152,57 @@ describe("AuditLog", () => {
     expect(() => AuditLog.open("/dev/full")).toThrow(/not a regular file/);
     const dir = tempDir();
     expect(() => AuditLog.open(dir)).toThrow(RunplaneError);
+  });
+
+  it("check() notices a removed or replaced file without a write (the watch reports it)", async () => {
+    const { renameSync, rmSync } = await import("node:fs");
+    for (const how of ["removed", "replaced"] as const) {
+      const dir = tempDir();
+      const file = path.join(dir, "audit.jsonl");
+      const log = AuditLog.open(file);
+      await log.durable(log.append(entry(1)).seq);
+      log.check();
+      if (how === "removed") rmSync(file);
+      else {
+        writeFileSync(path.join(dir, "other.jsonl"), "");
+        renameSync(path.join(dir, "other.jsonl"), file);
+      }
+      await until(() => {
+        try {
+          log.check();
+          return undefined;
+        } catch (e) {
+          return e;
+        }
+      }, 5_000).then((e) => expect((e as Error).message).toMatch(/the file was removed or replaced/));
+      expect(() => log.append(entry(2))).toThrow(RunplaneError);
+      await expect(log.close()).rejects.toThrow(RunplaneError);
+    }
+  });
+
+  it("writes a group between calls, not inside append, unless the event loop never runs", async () => {
+    const file = path.join(tempDir(), "audit.jsonl");
+    const log = AuditLog.open(file, { groupMs: 60_000 });
+    const size = () => statSync(file).size;
+    // 300 lines (more than a group of 256): nothing is written inside append ...
+    for (let i = 1; i <= 300; i++) log.append(entry(i));
+    expect(size()).toBe(0);
+    // ... but as soon as the event loop is free (not after groupMs).
+    await new Promise((r) => setImmediate(r));
+    expect(
+      readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l !== ""),
+    ).toHaveLength(300);
+    // A loop that never yields: at 4,096 queued lines append writes them itself (memory stays bounded).
+    for (let i = 301; i <= 301 + 4096; i++) log.append(entry(i));
+    expect(
+      readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l !== ""),
+    ).toHaveLength(300 + 4096);
+    await log.close();
+    expect(await verifyAuditLog(file)).toMatchObject({ ok: true, records: 301 + 4096 });
   });
 
   it("breaks when its file is removed while open", async () => {

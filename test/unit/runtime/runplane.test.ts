@@ -332,13 +332,16 @@ describe("fail closed", () => {
     });
   });
 
-  it("an audit log removed while running: the very next guard runs nothing (part audit)", async () => {
+  it("an audit log removed while running: the next guard runs nothing (part audit)", async () => {
     const dir = tempDir();
     const file = path.join(dir, "a.jsonl");
     const rp = await createRunplane({ policy, store: "memory", audit: file, context: PROD });
     expect(await rp.guard(READ, () => 1)).toBe(1);
     const { rmSync } = await import("node:fs");
     rmSync(dir, { recursive: true });
+    // The file's watch reports the removal at the event loop's next turn; from then on the log
+    // is checked (fstat) before the action. (Without a watch, every guard checks.)
+    await new Promise((r) => setImmediate(r));
     let ran = false;
     const e = await rp
       .guard(READ, () => {
@@ -460,10 +463,41 @@ describe("shadow mode, candidates, decide, reload", () => {
     );
   });
 
-  it("telemetry: without @opentelemetry/api installed, everything works and nothing is reported", async () => {
+  it("telemetry: the API (installed here as a dev dependency) is used; `telemetry: false` leaves it alone", async () => {
+    // With the real SDK: test/integration/runtime/telemetry.test.ts. Here no SDK is registered,
+    // so the API's no-op tracer and meter take the calls.
     const { rp } = await setup({ telemetry: true });
-    expect(rp.telemetryActive).toBe(false);
+    expect(rp.telemetryActive).toBe(true);
     expect(await rp.guard(READ, () => 1)).toBe(1);
+    await expect(rp.guard(WIPE, () => 1)).rejects.toBeInstanceOf(BlockedError);
     await rp.close();
+    const off = await setup({ telemetry: false });
+    expect(off.rp.telemetryActive).toBe(false);
+    expect(await off.rp.guard(READ, () => 1)).toBe(1);
+    await off.rp.close();
+  });
+
+  it('fsync "record": guard answers only once its record is on disk; "group" answers at once', async () => {
+    for (const fsync of ["record", "group"] as const) {
+      const dir = tempDir();
+      const file = path.join(dir, "audit.jsonl");
+      const rp = await createRunplane({
+        policy,
+        store: "memory",
+        audit: { path: file, fsync },
+        context: PROD,
+      });
+      const lines = () =>
+        readFileSync(file, "utf8")
+          .split("\n")
+          .filter((l) => l !== "").length;
+      expect(await rp.guard(READ, () => 1)).toBe(1);
+      await expect(rp.guard(WIPE, () => 1)).rejects.toBeInstanceOf(BlockedError);
+      await expect(rp.guard(READ, () => Promise.reject(new Error("x")))).rejects.toThrow("x");
+      // "group" has not written yet (it waits for its group); "record" has written and synced each.
+      expect(lines()).toBe(fsync === "record" ? 3 : 0);
+      await rp.close();
+      expect(lines()).toBe(3);
+    }
   });
 });
