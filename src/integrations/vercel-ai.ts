@@ -41,13 +41,15 @@
  *   `output-error`), the application can tell it apart from a result (`error instanceof
  *   BlockedError`), and the model reads `refusalMessage(error)`. A RunplaneError (policy, store or
  *   audit failed) also becomes a tool error, since the SDK catches everything execute throws; the
- *   tool does not run. A failure in needsApproval (deciding, storing the approval) rejects the
- *   whole `generateText` call: nothing runs.
+ *   tool does not run. A failure in needsApproval (deciding, storing the approval) is not caught
+ *   by the SDK: `generateText` rejects with it, `streamText` emits it as an error part; nothing runs.
  * - Shadow mode stops nothing, so needsApproval leaves approvals to the tool itself.
  * - Tools without `execute` (run by the client or the provider) are returned unchanged: runplane
  *   cannot stop what this process does not run. Guard them where they run.
- * - An execute that streams (returns an async iterable) is decided before it starts; the audit
- *   record says it started (`executed`), not how the stream ended.
+ * - A streaming execute (`async *execute`, whose values the SDK shows as preliminary results)
+ *   stays one. It is decided before it starts; its `executed` record says that it started, not
+ *   how the stream ended. An execute that returns an async iterable without being declared
+ *   `async *` is not recognised as streaming: declare it so.
  */
 import type { ModelMessage, Tool, ToolExecutionOptions, ToolSet } from "ai";
 import type { Request } from "../engine/decision.js";
@@ -137,35 +139,54 @@ function guardTool(name: string, tool: ToolSet[string], runplane: Runplane, opti
       }
       return true;
     },
-    execute: async (input, o: ToolExecutionOptions) => {
-      const run = () => execute(input, o);
-      const requests = requestsFor(name, input, o.toolCallId, options);
-      try {
-        const found = await approvalsFor(runplane, o.toolCallId);
-        if (found.size === 0) {
-          return await guardToolCall(runplane, name, input, run, {
-            ...options,
-            approval: "defer",
-            toRequest: () => requests,
-          });
-        }
-        const step = (i: number): Promise<unknown> => {
-          const request = requests[i];
-          if (request === undefined) return Promise.resolve(run());
-          const approval = found.get(i);
-          const next = () => step(i + 1);
-          return approval === undefined
-            ? runplane.guard(request, next, { wait: false })
-            : runplane.resume(approval.id, request, next, { wait: false });
-        };
-        return await step(0);
-      } catch (e) {
-        throw asRefusal(e);
-      }
-    },
+    execute: streams(execute) ? streamed(guardedExecute) : guardedExecute,
   };
   guarded.set(wrapped, { name, runplane, options });
   return wrapped;
+
+  async function guardedExecute(input: unknown, o: ToolExecutionOptions): Promise<unknown> {
+    const run = () => execute!(input, o);
+    const requests = requestsFor(name, input, o.toolCallId, options);
+    try {
+      const found = await approvalsFor(runplane, o.toolCallId);
+      if (found.size === 0) {
+        return await guardToolCall(runplane, name, input, run, {
+          ...options,
+          approval: "defer",
+          toRequest: () => requests,
+        });
+      }
+      const step = (i: number): Promise<unknown> => {
+        const request = requests[i];
+        if (request === undefined) return Promise.resolve(run());
+        const approval = found.get(i);
+        const next = () => step(i + 1);
+        return approval === undefined
+          ? runplane.guard(request, next, { wait: false })
+          : runplane.resume(approval.id, request, next, { wait: false });
+      };
+      return await step(0);
+    } catch (e) {
+      throw asRefusal(e);
+    }
+  }
+}
+
+/** Whether `execute` is an `async *execute` (the SDK streams its values as preliminary results). */
+function streams(execute: unknown): boolean {
+  return Object.prototype.toString.call(execute) === "[object AsyncGeneratorFunction]";
+}
+
+/**
+ * A streaming execute stays one: the guard decides and starts the generator (recorded as
+ * `executed`), and its values are passed on as they come.
+ */
+function streamed(
+  guardedExecute: (input: unknown, o: ToolExecutionOptions) => Promise<unknown>,
+): (input: unknown, o: ToolExecutionOptions) => AsyncIterable<unknown> {
+  return async function* (input, o) {
+    yield* (await guardedExecute(input, o)) as AsyncIterable<unknown>;
+  };
 }
 
 /** Thrown by the placeholder action of a pending approval, should the policy allow it meanwhile. */

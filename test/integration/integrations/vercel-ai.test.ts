@@ -75,6 +75,10 @@ on db.query {
   allow reads when sql.verb(args.sql) == "SELECT"
 }
 
+on tool.get_weather {
+  require approval atlantis when args.city == "Atlantis" reason "nobody knows where it is" timeout 50ms
+}
+
 on fs.read {
   require approval secrets_dir when glob(args.path, "/srv/secrets/**") reason "secrets need an SRE" approvers ["sre"]
 }
@@ -400,6 +404,30 @@ describe("guardTools with generateText", () => {
     expect(stored).toMatchObject({ status: "denied", answeredBy: "bob" });
   });
 
+  it("an approval answered after it expired lets nothing run; the model reads that it expired", async () => {
+    const { runplane, records } = await harness();
+    const { tools: plain, ran } = appTools();
+    const tools = guardTools(plain, runplane);
+    const model = agentModel([{ toolName: "get_weather", input: { city: "Atlantis" } }]);
+    const first = await generateText({ model, tools, messages: [USER], stopWhen: stepCountIs(3) });
+    const [request] = approvalRequests(first.content);
+    const [pending] = await runplane.approvals.list({ status: "pending" });
+    expect(pending?.approvers).toEqual([]);
+    await new Promise((r) => setTimeout(r, 120));
+    const messages = answer(
+      [USER, ...first.response.messages],
+      [{ approvalId: request!.approvalId, approved: true }],
+    );
+    const recorded = await recordApprovals(messages, tools, { by: "u1" });
+    expect(recorded[0]?.runplane).toEqual([{ id: pending!.id, result: "unchanged" }]);
+    const second = await generateText({ model, tools, messages, stopWhen: stepCountIs(3) });
+    expect(ran.get_weather).toBe(0);
+    expect(second.text).toBe(
+      `I read: error-text: approval ${pending!.id} expired before anyone approved it — do not retry this action`,
+    );
+    expect(outcomes(records)).toEqual(["decided", "pending", "expired"]);
+  });
+
   it("an answer from someone who is not an approver is refused, and the call does not run", async () => {
     const { runplane, records } = await harness();
     const { tools: plain, ran } = appTools();
@@ -588,6 +616,43 @@ describe("guardTools with streamText", () => {
     expect(lines.map((l) => (JSON.parse(l) as AuditRecord).outcome)).toEqual(["approved", "executed"]);
     expect(JSON.parse(lines[0]!).hash).toBe(audit.hash);
     expect((await verifyAuditLog(file)).ok).toBe(true);
+  });
+});
+
+describe("a streaming tool (async *execute)", () => {
+  it("stays streaming when allowed, and never starts when blocked", async () => {
+    const { runplane, records } = await harness();
+    const started: string[] = [];
+    const tools = guardTools(
+      {
+        run_sql: tool({
+          inputSchema: z.object({ sql: z.string() }),
+          async *execute({ sql }) {
+            started.push(sql);
+            yield { status: "running" };
+            yield { status: "done", rows: 3 };
+          },
+        }),
+      },
+      runplane,
+    );
+    const model = agentModel([
+      { toolName: "run_sql", input: { sql: "SELECT 1" } },
+      { toolName: "run_sql", input: { sql: "DELETE FROM users" } },
+    ]);
+    const result = streamText({ model, tools, messages: [USER], stopWhen: stepCountIs(3) });
+    const results: unknown[] = [];
+    for await (const p of result.fullStream) {
+      if (p.type === "tool-result") results.push({ output: p.output, preliminary: p.preliminary ?? false });
+    }
+    expect(started).toEqual(["SELECT 1"]);
+    expect(results).toEqual([
+      { output: { status: "running" }, preliminary: true },
+      { output: { status: "done", rows: 3 }, preliminary: true },
+      { output: { status: "done", rows: 3 }, preliminary: false },
+    ]);
+    expect(await result.text).toContain("error-text: blocked by policy: DELETE without WHERE");
+    expect(outcomes(records).sort()).toEqual(["blocked", "decided", "decided", "executed"]);
   });
 });
 
