@@ -181,8 +181,17 @@ export function policyNeedsApproval(
     const links = linksOf(runplane);
     const key = callId === undefined ? undefined : linkKey(toolName, callId);
     const known = key === undefined ? undefined : links.get(key);
-    // Asked again before anyone answered (a run resumed with the interruption still open).
-    if (known !== undefined && sameRequests(known.requests, requests)) return true;
+    // Asked again before anyone answered (a run resumed with the interruption still open): the
+    // same approval while it waits or was approved elsewhere; a new question once denied or expired.
+    if (known !== undefined && key !== undefined) {
+      if (sameRequests(known.requests, requests)) {
+        for (const id of known.ids.values()) {
+          const status = (await runplane.approvals.get(id))?.status;
+          if (status === "pending" || status === "approved") return true;
+        }
+      }
+      links.delete(key);
+    }
     const decisions = [];
     for (const r of requests) decisions.push((await runplane.decide(r)).decision);
     if (decisions.includes("BLOCK") || !decisions.includes("REQUIRE_APPROVAL")) return false;
@@ -409,9 +418,13 @@ export async function approveToolCall(
   answer: Answer,
   options: AgentGuardOptions = {},
 ): Promise<ApprovalRecord[]> {
-  const link = await linkFor(runplane, item, options, ["pending"]);
+  const link = await linkFor(runplane, item, options, ["pending", "approved"]);
   const approved: ApprovalRecord[] = [];
-  for (const id of link?.ids.values() ?? []) approved.push(await runplane.approvals.approve(id, answer));
+  for (const id of link?.ids.values() ?? []) {
+    // Already approved elsewhere (`rplc approvals approve`): nothing to add.
+    const record = await runplane.approvals.get(id);
+    approved.push(record?.status === "approved" ? record : await runplane.approvals.approve(id, answer));
+  }
   const call = callOf(item);
   if (link !== undefined && call !== undefined) linksOf(runplane).set(linkKey(call.name, call.callId), link);
   state.approve(item);

@@ -293,6 +293,30 @@ describe("guardAgentTools", () => {
     expect((await runplane.approvals.get(pending!.id))?.status).toBe("pending");
   });
 
+  it("approved in a terminal first: the interruption stays on the same approval, then runs once", async () => {
+    const { runplane, audit } = await setup();
+    const { runSql, ran } = sqlTool();
+    const model = new ScriptedModel([[callItem("c1", "run_sql", { sql: DELETE_OLD })], [say("cleaned up")]]);
+    const agent = new Agent({ name: "db", model, tools: guardAgentTools([runSql], runplane) });
+    let result = await run(agent, "clean up");
+    const [pending] = await approvalsFor(runplane, result.interruptions[0]!);
+    // As `rplc approvals approve` would, in another process.
+    await runplane.approvals.approve(pending!.id, { by: "alice", roles: ["dba"] });
+    // Running again without answering the SDK: interrupted again, on the same approval.
+    result = await run(agent, result.state);
+    expect(ran).toEqual([]);
+    expect(result.interruptions).toHaveLength(1);
+    expect((await approvalsFor(runplane, result.interruptions[0]!)).map((a) => a.id)).toEqual([pending!.id]);
+    const answered = await approveToolCall(runplane, result.state, result.interruptions[0]!, { by: "carol" });
+    expect(answered.map((a) => [a.id, a.answeredBy])).toEqual([[pending!.id, "alice"]]);
+    result = await run(agent, result.state);
+    expect(result.finalOutput).toBe("cleaned up");
+    expect(ran).toEqual([DELETE_OLD]);
+    const recs = await closeAndRead(runplane, audit);
+    expect(recs.map((r) => r.outcome)).toEqual(["decided", "pending", "approved", "executed"]);
+    expect(recs[3]!.approver).toEqual({ by: "alice", roles: ["dba"] });
+  });
+
   it("a run state restored in another process is approved through the shared store and runs once", async () => {
     const dir = tempDir("rp-agents-restart-");
     const store = `sqlite:${path.join(dir, "runplane.db")}`;
