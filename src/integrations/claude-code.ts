@@ -220,7 +220,7 @@ export async function answerPreToolUse(
         if (options.onAllow === "pass") return noOpinion(decision);
         return answer("allow", `${PREFIX}: allowed: ${decisiveReasons(decision).join("; ")}`, decision);
       case "BLOCK":
-        return answer("deny", `${PREFIX}: ${refusalMessage(new BlockedError(decision))}`, decision);
+        return answer("deny", denyReason(checked, requests[decisions.indexOf(decision)], decision), decision);
       case "REQUIRE_APPROVAL":
         if (options.approval === "wait")
           return await waitForApprovals(runplane, requests, decisions, options);
@@ -233,6 +233,19 @@ export async function answerPreToolUse(
   } catch (e) {
     return refuse(`the policy could not decide this call (${messageOf(e)})`);
   }
+}
+
+/**
+ * The deny reason. A tool the mapping does not know (action `tool.<name>`) that no rule covers is
+ * blocked by the policy's default: say which tool, since "the default for this action" alone does
+ * not tell the model or the user what to declare.
+ */
+function denyReason(payload: PreToolUsePayload, request: Request | undefined, decision: Decision): string {
+  const action = request?.action ?? "";
+  if (action.startsWith("tool.") && decision.matched.length === 0 && decision.errors.length === 0) {
+    return `${PREFIX}: blocked by policy: no rule covers the tool ${payload.tool_name} (action ${action}) and the policy's default for it is block — do not retry this action`;
+  }
+  return `${PREFIX}: ${refusalMessage(new BlockedError(decision))}`;
 }
 
 const noop = (): undefined => undefined;

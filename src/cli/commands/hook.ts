@@ -43,7 +43,7 @@ const DEFAULT_AUDIT = ".runplane/audit.jsonl";
 const DEFAULT_STORE = "sqlite:.runplane/runplane.db";
 const DEFAULT_WAIT_SECONDS = 300;
 /** How long a call waits for another hook process to release the audit log (ask mode). */
-const LOCK_WAIT_MS = 10_000;
+const LOCK_WAIT_MS = 20_000;
 
 /** Where relative paths start: $CLAUDE_PROJECT_DIR when set (absolute), else the working directory. */
 export function baseDir(io: CliIo, env: NodeJS.ProcessEnv = process.env): string {
@@ -91,7 +91,9 @@ export async function claudeCodeHookCommand(opts: ClaudeCodeHookCliOptions, io: 
   if (typeof context === "string")
     return usageError(io, `--context takes KEY=VALUE, not \`${context}\``, cmd);
 
-  const { answerPreToolUse, parsePayload, refuse } = await import("../../integrations/claude-code.js");
+  const { answerPreToolUse, parsePayload, refuse, requestsForPreToolUse } = await import(
+    "../../integrations/claude-code.js"
+  );
   let text: string;
   try {
     text = await io.readStdin();
@@ -110,6 +112,16 @@ export async function claudeCodeHookCommand(opts: ClaudeCodeHookCliOptions, io: 
     // Loaded once: a call that waits for the audit log's lock does not compile the policy again.
     const active = await loadPolicySpec([...opts.policy], base);
     const policy: LoadedPolicy = { hash: active.hash, decide: active.decide, rules: [], risks: [] };
+    // Decide once before taking the audit log's lock: the natives the policy needs (the shell
+    // parser's WebAssembly, RE2) load now, so the lock is held for milliseconds, not for their
+    // start-up. The decision that counts is made (and recorded) below.
+    for (const request of requestsForPreToolUse(payload, { context })) {
+      try {
+        active.decide({ ...request, time: new Date().toISOString() });
+      } catch {
+        // A policy that throws fails below, where it is recorded.
+      }
+    }
     const lockDeadline = approval === "wait" ? deadline : started + LOCK_WAIT_MS;
     for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
       try {
