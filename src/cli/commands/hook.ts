@@ -174,7 +174,7 @@ const SNIPPET = `{
     "hooks": {
       "PreToolUse": [
         {
-          "matcher": "*",
+          "matcher": "Bash|Read|Write|Edit|MultiEdit|NotebookEdit|Glob|Grep|LS|WebFetch|WebSearch|mcp__.*",
           "hooks": [
             {
               "type": "command",
