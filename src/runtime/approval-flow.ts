@@ -18,7 +18,7 @@ import { approvalMessage } from "./approvals/describe.js";
 import type { ApprovalQueue } from "./approvals/queue.js";
 import type { ApprovalRecord } from "./approvals/store.js";
 import { postWebhook, type WebhookOptions } from "./approvals/webhook.js";
-import type { AuditEntry, AuditRecord, Outcome } from "./audit/record.js";
+import type { AuditEntry, Outcome } from "./audit/record.js";
 import { approvalDigest, CanonicalError } from "./canonical.js";
 import {
   ApprovalDeniedError,
@@ -40,7 +40,8 @@ export class ApprovalFlow {
     private readonly queue: ApprovalQueue,
     private readonly stop: AbortSignal,
     private readonly options: RunplaneOptions,
-    private readonly record: (entry: AuditEntry) => AuditRecord,
+    /** Record an entry; returns its seq. */
+    private readonly record: (entry: AuditEntry) => number,
     private readonly execute: Execute,
     /** Resolves when audit record `seq` is written. */
     private readonly durable: (seq: number) => Promise<void>,
@@ -87,7 +88,7 @@ export class ApprovalFlow {
     );
     const pending = this.record(entry("pending", { approval: approval.id }));
     // On record before anyone is told (a human takes longer than a disk).
-    await this.durable(pending.seq);
+    await this.durable(pending);
     this.notify(approval);
     if (!wait) {
       call.end("pending");
@@ -144,7 +145,7 @@ export class ApprovalFlow {
     const who = approverOf(used.record);
     const approved = this.record(entry("approved", who));
     // The approval is on record before the action runs (whatever the fsync mode).
-    await this.durable(approved.seq);
+    await this.durable(approved);
     return this.execute(call, fn, who);
   }
 

@@ -20,13 +20,13 @@ import type { Decision, Request } from "../engine/decision.js";
 import { ApprovalFlow } from "./approval-flow.js";
 import { DEFAULT_STORE, openStore } from "./approvals/open.js";
 import { ApprovalQueue } from "./approvals/queue.js";
-import type { AuditEntry, AuditRecord, Outcome } from "./audit/record.js";
-import { type Redactor, redactor } from "./audit/redact.js";
+import type { AuditEntry, Outcome } from "./audit/record.js";
+import { type Redacted, type Redactor, redactor } from "./audit/redact.js";
 import { type AuditWriter, DEFAULT_AUDIT, openAudit } from "./audit/writer.js";
 import { BlockedError, messageOf, RunplaneError } from "./errors.js";
 import { type ActivePolicy, loadPolicySpec } from "./policy.js";
 import { actionOf, candidateView, entryOf, prepareRequest } from "./prepare.js";
-import { openTelemetry, type Telemetry } from "./telemetry.js";
+import { type GuardTelemetry, openTelemetry, type Telemetry } from "./telemetry.js";
 import type { Approvals, Call, GuardOptions, ReloadResult, Runplane, RunplaneOptions } from "./types.js";
 
 export type {
@@ -148,38 +148,28 @@ class RunplaneImpl implements Runplane {
         candidate = undefined; // a failing candidate never affects the live decision
       }
     }
-    const action = actionOf(prepared);
-    const call: Call = {
-      request: prepared,
-      action,
-      view: this.redact(prepared as Record<string, unknown>),
+    return new GuardCall(
+      prepared,
+      actionOf(prepared),
+      this.redact(prepared as Record<string, unknown>),
       decision,
       policy,
-      ...(candidate === undefined ? {} : { candidate }),
-      run: (fn) => telemetry.run(fn),
-      end: (outcome, error) =>
-        telemetry.end({
-          action,
-          decision: decision.decision,
-          outcome,
-          score: decision.score,
-          ...(error === undefined ? {} : { error }),
-        }),
-    };
-    return call;
+      candidate,
+      telemetry,
+    );
   }
 
-  private record(entry: AuditEntry): AuditRecord {
-    const record = this.audit.append(entry);
+  /** Record `entry`; returns its seq. The record object is made only for an `onDecision` hook. */
+  private record(entry: AuditEntry): number {
     const hook = this.options.onDecision;
-    if (hook !== undefined) {
-      try {
-        hook(record);
-      } catch {
-        // An observer's failure is not the action's.
-      }
+    if (hook === undefined) return this.audit.add(entry);
+    const record = this.audit.append(entry);
+    try {
+      hook(record);
+    } catch {
+      // An observer's failure is not the action's.
     }
-    return record;
+    return record.seq;
   }
 
   private entry(call: Call, outcome: Outcome, extra: Partial<AuditEntry> = {}): AuditEntry {
@@ -200,7 +190,7 @@ class RunplaneImpl implements Runplane {
   ): Promise<void> | undefined {
     let seq: number;
     try {
-      seq = this.record(this.entry(call, outcome, extra)).seq;
+      seq = this.record(this.entry(call, outcome, extra));
     } catch (e) {
       call.end("error", messageOf(e));
       throw e;
@@ -381,6 +371,33 @@ class RunplaneImpl implements Runplane {
     } finally {
       await this.queue.store.close();
     }
+  }
+}
+
+/** One guarded call (a class rather than an object of closures: it is made for every call). */
+class GuardCall implements Call {
+  constructor(
+    readonly request: unknown,
+    readonly action: string,
+    readonly view: Redacted,
+    readonly decision: Decision,
+    readonly policy: ActivePolicy,
+    readonly candidate: Decision | undefined,
+    private readonly telemetry: GuardTelemetry,
+  ) {}
+
+  run<T>(fn: () => T): T {
+    return this.telemetry.run(fn);
+  }
+
+  end(outcome: Outcome | "error", error?: string): void {
+    this.telemetry.end({
+      action: this.action,
+      decision: this.decision.decision,
+      outcome,
+      score: this.decision.score,
+      ...(error === undefined ? {} : { error }),
+    });
   }
 }
 

@@ -91,6 +91,8 @@ interface Waiter {
 export class AuditLog {
   private seq: number;
   private prev: string;
+  /** The time of the last record appended. */
+  private time = "";
   /** Queued lines, UTF-8 encoded: `queuedBytes` bytes of `buffer`, `queuedLines` lines. */
   private buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private queuedBytes = 0;
@@ -229,21 +231,28 @@ export class AuditLog {
 
   /** Number, chain and queue a record; returns it as it will be written. */
   append(entry: AuditEntry): AuditRecord {
+    const prev = this.prev;
+    const seq = this.add(entry);
+    return { ...entry, seq, time: this.time, prev, hash: this.prev };
+  }
+
+  /** `append`, returning only the record's seq (no copy of the record is made). */
+  add(entry: AuditEntry): number {
     this.usable();
     const seq = this.seq + 1;
     const time = isoNow();
-    const prev = this.prev;
-    const body = recordBody(seq, time, prev, entry);
+    const body = recordBody(seq, time, this.prev, entry);
     const hash = hashBody(body);
     this.queue(`${lineOf(body, hash)}\n`);
     this.seq = seq;
     this.prev = hash;
+    this.time = time;
     if (this.queuedLines >= MAX_QUEUED_LINES || this.queuedBytes >= MAX_QUEUED_BYTES) this.writeQueued();
     else
       this.schedule(
         this.mode === "record" || this.queuedLines >= GROUP_LINES || this.queuedBytes >= GROUP_BYTES,
       );
-    return { ...entry, seq, time, prev, hash };
+    return seq;
   }
 
   /** Encode `line` at the end of the queue buffer (growing it when it might not fit). */

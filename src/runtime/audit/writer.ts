@@ -1,6 +1,7 @@
 /**
  * What the runtime writes audit records through: the file log (log.ts), or, with `audit: false`,
- * a log that numbers and chains records for `onDecision` but keeps nothing.
+ * a log that numbers and chains records for `onDecision` but keeps nothing. The runtime calls
+ * `append` for every record when it has an `onDecision` hook and `add` for every record when not.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -16,6 +17,8 @@ export interface AuditWriter {
   readonly waits: boolean;
   check(): void;
   append(entry: AuditEntry): AuditRecord;
+  /** `append`, returning only the record's seq. */
+  add(entry: AuditEntry): number;
   durable(seq?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -29,6 +32,12 @@ class NoAudit implements AuditWriter {
   check(): void {
     if (this.closed) throw new RunplaneError("audit", "the runtime is closed");
   }
+  /** Only numbers the record: no record is kept and none is shown, so nothing needs its hash. */
+  add(_entry: AuditEntry): number {
+    this.check();
+    return ++this.seq;
+  }
+  /** Numbers and chains the record for an `onDecision` hook (which then sees every record). */
   append(entry: AuditEntry): AuditRecord {
     this.check();
     const seq = ++this.seq;
