@@ -23,7 +23,7 @@ describe("examples/claude-code", () => {
     const answers = Object.fromEntries(
       r.stdout
         .split("\n")
-        .filter((l) => l.includes(" → "))
+        .filter((l) => /^\S+\.(json|txt) .* → /.test(l))
         .map((l) => [l.split(" ")[0], l.split(" → ")[1]]),
     );
     expect(answers).toEqual({
