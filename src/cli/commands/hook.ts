@@ -250,7 +250,7 @@ the reasons (Claude reads them), REQUIRE_APPROVAL → "ask" (Claude Code asks yo
 --approval wait, a Runplane approval (rplc approvals approve ID) is waited for. Every decision is
 recorded in the audit log. Relative paths start at $CLAUDE_PROJECT_DIR when it is set.
 
-Build the policy first: .rplc sources are compiled on every tool call (about a second); a
+Build the policy first: .rplc sources are compiled on every tool call (seconds); a
 module built by \`rplc build\` loads in milliseconds.
 
 Exit codes: 0 answered (the answer is on stdout), 2 refused: not a PreToolUse payload, the
