@@ -19,10 +19,10 @@
  * Fail closed: the first failed write or sync, or the file found removed or replaced, breaks the
  * log for good: `check()` and `append()` throw a RunplaneError (part "audit"), so the runtime runs
  * nothing more. The error names the records that were not written. Whether the file is still
- * linked is asked of the system (fstat) after each group write, and by `check()` whenever the
- * file's inotify watch has reported anything since the last look (a removal changes the link
- * count, which the watch reports), not once per action; where the file cannot be watched,
- * `check()` asks every time.
+ * linked is asked of the system (fstat) after each group write and whenever the file's inotify
+ * watch reports anything (a removal changes the link count, which the watch reports), both
+ * between calls: `check()` itself makes no system call. Where the file cannot be watched,
+ * `check()` asks before every action.
  *
  * After each sync (each write, with fsync "off"), `<file>.head` is overwritten with the last
  * durable seq and hash. It only ever lags the log, so a log that ends before its head was cut
@@ -97,9 +97,8 @@ export class AuditLog {
   private buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private queuedBytes = 0;
   private queuedLines = 0;
-  /** The inotify watch on the file, and whether it reported anything since the last fstat. */
+  /** The inotify watch on the file (undefined: none, `check()` looks itself). */
   private watcher: FSWatcher | undefined;
-  private changed = true;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   /** The last record written to the file (page cache), and the last one synced. */
@@ -138,22 +137,25 @@ export class AuditLog {
   }
 
   /**
-   * Watch the file so that `check()` need not fstat it before every action: any event (a write,
-   * a change of the link count by unlink or rename, a move) makes the next check look. Without a
-   * watch (unsupported, or it failed) every check looks.
+   * Watch the file so that `check()` need not fstat it before every action: on any event (a
+   * write, a change of the link count by unlink or rename, a move) the file is looked at then,
+   * in the event loop. Without a watch (unsupported, or it failed) every check looks.
    */
   private watchFile(): void {
     try {
       const w = watch(this.file, { persistent: false }, () => {
-        this.changed = true;
+        if (this.broken !== undefined || this.closed) return;
+        try {
+          this.stillLinked();
+        } catch {
+          // Broken now: the next check() or append() says so.
+        }
       });
       w.on("error", () => {
-        this.changed = true;
         this.watcher = undefined;
         w.close();
       });
       this.watcher = w;
-      this.changed = false; // opened (and fstat'd) just now, after the watch was set up
     } catch {
       this.watcher = undefined;
     }
@@ -198,17 +200,16 @@ export class AuditLog {
 
   /**
    * Throws when nothing more can be recorded (the runtime then runs nothing). Called before each
-   * action: besides an earlier write failure it notices a log file that was removed or replaced
-   * (one fstat, made when the file's watch has reported anything since the last one).
+   * action: an earlier write failure, or the log file found removed or replaced (by the file's
+   * watch, or here with one fstat when there is no watch).
    */
   check(): void {
     this.usable();
-    if (this.changed || this.watcher === undefined) this.stillLinked();
+    if (this.watcher === undefined) this.stillLinked();
   }
 
   /** Fstat the file: a link count of 0 (removed, or replaced by a rename) breaks the log. */
   private stillLinked(): void {
-    this.changed = false; // before the fstat: an event after it is looked at next time
     let links: number;
     try {
       links = fstatSync(this.fd).nlink;
@@ -216,10 +217,16 @@ export class AuditLog {
       links = 0;
     }
     if (links === 0) {
-      this.broken = new RunplaneError(
-        "audit",
-        `cannot write the audit log ${this.file}: the file was removed or replaced (nothing more runs)`,
-      );
+      if (this.writtenSeq < this.seq) {
+        // Appended records not written yet: lost with the file (named, and waiters told).
+        this.fail(new Error("the file was removed or replaced"), this.writtenSeq + 1, this.seq);
+      } else {
+        this.broken = new RunplaneError(
+          "audit",
+          `cannot write the audit log ${this.file}: the file was removed or replaced (nothing more runs)`,
+        );
+        this.settle();
+      }
       throw this.broken;
     }
   }
@@ -302,7 +309,6 @@ export class AuditLog {
       try {
         writeFully(this.fd, this.buffer.subarray(0, bytes), null);
         if (this.buffer.length > BUFFER_BYTES) this.buffer = Buffer.allocUnsafe(BUFFER_BYTES);
-        this.changed = false;
         if (fstatSync(this.fd).nlink === 0) throw new Error("the file was removed or replaced");
       } catch (e) {
         this.fail(e, first, this.seq);

@@ -162,6 +162,8 @@ describe("AuditLog", () => {
       const log = AuditLog.open(file);
       await log.durable(log.append(entry(1)).seq);
       log.check();
+      // A caller waiting for a record that can no longer be written is told, not left waiting.
+      const waiting = log.durable(log.append(entry(2)).seq).catch((e: unknown) => e);
       if (how === "removed") rmSync(file);
       else {
         writeFileSync(path.join(dir, "other.jsonl"), "");
@@ -175,7 +177,10 @@ describe("AuditLog", () => {
           return e;
         }
       }, 5_000).then((e) => expect((e as Error).message).toMatch(/the file was removed or replaced/));
-      expect(() => log.append(entry(2))).toThrow(RunplaneError);
+      expect(((await waiting) as Error).message).toMatch(
+        /removed or replaced \(the file; record 2 may not be written/,
+      );
+      expect(() => log.append(entry(3))).toThrow(RunplaneError);
       await expect(log.close()).rejects.toThrow(RunplaneError);
     }
   });
