@@ -6,8 +6,11 @@
  * Several agent processes on one host therefore each need their own audit file (or one process
  * that owns the log). Approvals answered from another process (`rplc approvals approve`) write
  * nothing to the log: the process that runs the action records the answer.
+ *
+ * Known gap: two processes that both find a lock left by a dead process can both take it over (each
+ * removes the stale file, one may remove the other's fresh lock). It needs a killed writer first.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 
 function alive(pid: number): boolean {
   try {
@@ -23,10 +26,13 @@ export function acquireLock(file: string): () => void {
   const lockPath = `${file}.lock`;
   const mine = String(process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
+    // The lock file appears with its content (a hard link to a file written first), so nobody ever
+    // reads an empty lock and takes it for a stale one: creating it empty and then writing the pid
+    // let a second process, reading in between, delete a live lock (two writers, duplicate numbers).
+    const tmp = `${lockPath}.${mine}.${attempt}.tmp`;
+    writeFileSync(tmp, mine);
     try {
-      const fd = openSync(lockPath, "wx");
-      writeSync(fd, mine);
-      closeSync(fd);
+      linkSync(tmp, lockPath);
       return () => {
         try {
           if (readFileSync(lockPath, "utf8") === mine) unlinkSync(lockPath);
@@ -36,6 +42,8 @@ export function acquireLock(file: string): () => void {
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    } finally {
+      unlinkSync(tmp);
     }
     let holder = Number.NaN;
     try {
