@@ -9,11 +9,17 @@
  * 2. 1,000 rules over 50 actions (bench/large-policy.ts): median per decision, compiled and
  *    interpreted.
  * 3. Loading a 1,000-rule module: `loadPolicy(source)` and a real `import()` of the file.
+ * 4. Bytes allocated per decision (10 rules), when nothing matches and when a rule and a risk do:
+ *    a child process (`--alloc`, with `--expose-gc`, `--allow-natives-syntax` and a young generation large enough that no
+ *    collection runs while measuring) reads the young generation's size before and after 10,000
+ *    decisions.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { getHeapSpaceStatistics } from "node:v8";
 import { parse as celParse } from "@marcbachmann/cel-js";
 import { bench, do_not_optimize, group, run, summary } from "mitata";
 import { DEFAULT_SETTINGS } from "../src/check/program.js";
@@ -129,6 +135,60 @@ for (const [name, f] of [
   if (JSON.stringify(f(request)) !== expected) throw new Error(`INVARIANT: ${name} decides differently`);
 }
 
+// ---------------------------------------------------------------------------------------------
+// 4. Allocation per decision (in a child process: `--alloc`)
+
+/** A request that matches no rule and no risk (ALLOW by `default`). */
+const nothing = {
+  action: "pay.send",
+  args: { amount: 250, currency: "EUR", to: ["FR1"], path: "/srv/x" },
+  context: { env: "dev", agent: "a" },
+  time: "2026-11-24T10:00:00Z",
+};
+
+if (process.argv.includes("--alloc")) {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  // INVARIANT: the parent starts this mode with --expose-gc.
+  if (gc === undefined) throw new Error("INVARIANT: --alloc needs --expose-gc");
+  // The young generation only: code that V8 compiles meanwhile lives elsewhere.
+  const young = () => {
+    let used = 0;
+    for (const s of getHeapSpaceStatistics())
+      if (s.space_name === "new_space" || s.space_name === "new_large_object_space")
+        used += s.space_used_size;
+    return used;
+  };
+  // The loop itself is never optimized, so `decide` is not inlined into it: what is counted is
+  // what a call allocates, the returned Decision included (escape analysis cannot remove it).
+  const loop = (decide: (q: typeof request) => Decision, q: typeof request, n: number) => {
+    for (let i = 0; i < n; i++) decide(q);
+  };
+  new Function("f", "%NeverOptimizeFunction(f)")(loop);
+  const bytesPer = (decide: (q: typeof request) => Decision, q: typeof request, n: number) => {
+    loop(decide, q, 200_000); // `decide` optimized before measuring
+    for (;;) {
+      gc();
+      const before = young();
+      loop(decide, q, n);
+      const after = young();
+      if (after >= before) return (after - before) / n; // else a collection ran: measure again
+    }
+  };
+  if (ten.policy.decide(nothing).matched.length + ten.policy.decide(nothing).risks.length !== 0)
+    throw new Error("INVARIANT: the no-match request matches nothing");
+  for (const [what, q] of [
+    ["nothing matches", nothing],
+    ["a risk matches", request],
+  ] as const) {
+    const compiled = bytesPer(ten.policy.decide, q, 10_000);
+    const hand = bytesPer(handWritten, q, 10_000);
+    console.log(
+      `bytes per decision, ${what}: compiled ${compiled.toFixed(0)}, hand-written ${hand.toFixed(0)} (10,000 decisions, no GC)`,
+    );
+  }
+  process.exit(0);
+}
+
 summary(() => {
   group("10 rules, one decision", () => {
     bench("compiled module (validates the request)", () =>
@@ -216,3 +276,19 @@ console.log(
 console.log(
   `medians per decision: 10 rules compiled ${ns(p50("compiled module (validates the request)"))}, hand-written ${ns(p50("hand-written JavaScript (no validation)"))}, cel-js ${ns(p50("@marcbachmann/cel-js (parsed once)"))}; 1,000 rules compiled ${ns(p50("compiled module"))}, interpreted ${ns(p50("interpreter"))}`,
 );
+
+const alloc = spawnSync(
+  process.execPath,
+  [
+    "--expose-gc",
+    "--allow-natives-syntax",
+    "--min-semi-space-size=64",
+    "--max-semi-space-size=64",
+    "--import",
+    "tsx",
+    fileURLToPath(import.meta.url),
+    "--alloc",
+  ],
+  { encoding: "utf8" },
+);
+console.log(alloc.stdout.trim() || alloc.stderr.trim());

@@ -49,6 +49,12 @@ const HELPERS = [
   "convertTimes",
 ];
 
+/** Whether an expression reads the request root `name` (`now`, `args`, …). */
+function readsRoot(name: string): (e: IrExpr) => boolean {
+  const reads = (e: IrExpr): boolean => (e.k === "root" && e.name === name) || children(e).some(reads);
+  return reads;
+}
+
 class Emitter {
   private readonly hoist = new Hoist();
   private readonly printer: JsPrinter;
@@ -68,10 +74,23 @@ class Emitter {
       id = `V${this.validators.size}`;
       this.validators.set(key, id);
       const r = standaloneValidator(s.schema, "rt.ajvRequire");
-      if (r.ok) this.hoist.lines.push(`// validates ${commentText(what)}`, `const ${id} = ${r.code};`);
+      // Its own options object, passed on every call: ajv's `{ … } = {}` parameter defaults would
+      // allocate two objects per call. ajv writes `$dynamicAnchor` validators into `dynamicAnchors`,
+      // always the same ones for one validator, so sharing it between calls of one validator is safe.
+      if (r.ok)
+        this.hoist.lines.push(
+          `// validates ${commentText(what)}`,
+          `const ${id} = ${r.code};`,
+          `const ${id}o = { instancePath: "", dynamicAnchors: {} };`,
+        );
       else this.diagnostics.push(diag("RPL9100", s.span, [what, r.message]));
     }
     return id;
+  }
+
+  /** A call of `validate` for the validator `id` (with its options object) on `what`. */
+  private validation(id: string, what: "args" | "context", errors: string): string {
+    return `validate(${id}, ${what}, "/${what}", ${errors}, ${id}o)`;
   }
 
   /** The locals an expression reads, transitively through local values. */
@@ -89,10 +108,9 @@ class Emitter {
     const out: string[] = [];
     const ctx = this.p.context;
     out.push(
-      `let x = ${action === null ? "null" : `validate(${this.validator(action, `\`${action.name}\``)}, args, "/args", null)`};`,
+      `let x = ${action === null ? "null" : this.validation(this.validator(action, `\`${action.name}\``), "args", "null")};`,
     );
-    if (ctx !== null)
-      out.push(`x = validate(${this.validator(ctx, "the context")}, context, "/context", x);`);
+    if (ctx !== null) out.push(`x = ${this.validation(this.validator(ctx, "the context"), "context", "x")};`);
     if (action !== null || ctx !== null)
       out.push("if (x !== null) return finalize(P, false, null, null, x);");
     const conversions: string[] = [];
@@ -241,10 +259,23 @@ class Emitter {
       ).map((l) => `  ${l}`),
       "}",
     );
+    const readsNow = [
+      ...p.items.flatMap(itemExprs),
+      ...p.defs.map((d) => d.body),
+      ...p.globals.map((g) => g.value),
+      ...p.locals.map((l) => l.value),
+    ].some(readsRoot("now"));
     const decide = [
+      ...(readsNow
+        ? []
+        : [
+            "// `now` is never read: a request without `time` needs no clock",
+            "const noClock = () => 0;",
+            "",
+          ]),
       "export function decide(request) {",
       "  try {",
-      "    const now = requestTime(request);",
+      `    const now = requestTime(request${readsNow ? "" : ", noClock"});`,
       "    const bad = shape(request, now);",
       "    if (bad !== null) return finalize(P, false, null, null, bad);",
       "    const action = request.action;",

@@ -9,7 +9,7 @@
  * Module-scope things an expression needs (natives, constant lists, Sets, matchers) are
  * registered in a `Hoist`, which the emitter prints above the functions.
  */
-import type { ArithOp, IrExpr, Json } from "./ir.js";
+import { type ArithOp, children, type IrExpr, type Json } from "./ir.js";
 
 /** A JavaScript string literal for any string: safe anywhere in a module, also in comments. */
 export function jsString(s: string): string {
@@ -64,6 +64,11 @@ export class Hoist {
       pattern,
       (id) => `const ${id} = rt.${kind}(${jsString(pattern)});`,
     );
+  }
+
+  /** A lambda that captures nothing of a decision, made once at load instead of per decision. */
+  lambda(code: string): string {
+    return this.add("F", code, (id) => `const ${id} = ${code};`);
   }
 
   set(values: readonly Json[]): string {
@@ -121,6 +126,26 @@ const ARITH: Readonly<Record<ArithOp, number>> = {
   ">": P.relational,
   ">=": P.relational,
 };
+
+/**
+ * Whether `e` reads nothing of a decision: no request root, no decision local, no variable but
+ * the parameters of lambdas inside it. Such a lambda can be made once, at module scope.
+ */
+function closed(e: IrExpr, bound: ReadonlySet<number>): boolean {
+  switch (e.k) {
+    case "root":
+    case "local":
+      return false;
+    case "var":
+      return bound.has(e.id);
+    case "lambda": {
+      const inner = new Set([...bound, ...e.params]);
+      return closed(e.body, inner);
+    }
+    default:
+      return children(e).every((c) => closed(c, bound));
+  }
+}
 
 export class JsPrinter {
   /** `locals`: the value of each decision local by id (printed at its reads, memoized in `l<id>`). */
@@ -187,7 +212,10 @@ export class JsPrinter {
       case "lambda": {
         const params = e.params.map((v) => `v${v}`).join(", ");
         const body = this.wrap(this.p(e.body), P.arrow);
-        return { code: `(${params}) => ${body.startsWith("{") ? `(${body})` : body}`, prec: P.arrow };
+        const code = `(${params}) => ${body.startsWith("{") ? `(${body})` : body}`;
+        return closed(e, new Set())
+          ? { code: this.hoist.lambda(code), prec: P.primary }
+          : { code, prec: P.arrow };
       }
       case "not":
         if (e.arg.k === "eq") return this.p({ ...e.arg, negate: !e.arg.negate });

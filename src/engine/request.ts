@@ -21,6 +21,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * `Object.prototype.hasOwnProperty`, taken once. Inside `for…in` V8 (Node 20) turns
+ * `hasOwnProperty.call(o, key)` into a map check but not `Object.hasOwn(o, key)`: the walk of a
+ * request was three times slower with the latter.
+ */
+const HOP = Object.prototype.hasOwnProperty;
+
 function pointerSegment(key: string): string {
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
@@ -50,7 +57,7 @@ function jsonProblem(value: unknown, depth: number): string | null {
       }
       // for…in with an own-property test walks without allocating a key array.
       for (const key in value) {
-        if (!Object.hasOwn(value, key)) continue;
+        if (!HOP.call(value, key)) continue;
         const p = jsonProblem((value as Record<string, unknown>)[key], depth + 1);
         if (p !== null) return `/${pointerSegment(key)}${p}`;
       }
@@ -75,7 +82,7 @@ export function shapeErrors(request: unknown, now: number): DecisionError[] | nu
   if (!isObject(request)) return [{ message: "request: must be a JSON object" }];
   let errors: DecisionError[] | null = null;
   for (const key in request) {
-    if (!Object.hasOwn(request, key)) continue;
+    if (!HOP.call(request, key)) continue;
     if (key !== "action" && key !== "args" && key !== "context" && key !== "time") {
       errors = push(
         errors,
@@ -140,9 +147,18 @@ export interface SchemaError {
   readonly message?: string;
 }
 
+/**
+ * The second parameter of an ajv validator. Compiled modules pass one object per validator on
+ * every call (ajv's parameter defaults would allocate two objects per call otherwise).
+ */
+export interface ValidatorOptions {
+  readonly instancePath: string;
+  readonly dynamicAnchors: Record<string, unknown>;
+}
+
 /** A validator function as ajv makes them (compiled or standalone). */
 export interface Validator {
-  (data: unknown): boolean;
+  (data: unknown, options?: ValidatorOptions): boolean;
   errors?: readonly SchemaError[] | null;
 }
 
@@ -181,8 +197,9 @@ export function validate(
   data: unknown,
   base: string,
   errors: DecisionError[] | null,
+  options?: ValidatorOptions,
 ): DecisionError[] | null {
-  if (validator(data)) return errors;
+  if (options === undefined ? validator(data) : validator(data, options)) return errors;
   const first = validator.errors?.[0];
   const out = errors ?? [];
   out.push({ message: first === undefined ? `${base}: is invalid` : schemaMessage(first, base) });

@@ -219,10 +219,22 @@ export function parseTime(s: string): number | undefined {
     return undefined;
   }
   const leap = second === 60;
-  const base = Date.UTC(year, month - 1, day, hour, minute, leap ? 59 : second, leap ? 999 : ms);
-  // Date.UTC maps years 0–99 to 1900–1999; RFC 3339 years are literal.
-  const fixed = year < 100 ? new Date(base).setUTCFullYear(year) : base;
-  return fixed - offset;
+  const clock = hour * 3_600_000 + minute * 60_000 + (leap ? 59_999 : second * 1000 + ms);
+  return daysFromCivil(year, month, day) * 86_400_000 + clock - offset;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`): integer
+ * arithmetic instead of `Date.UTC`, which costs more than the rest of `parseTime` together and
+ * maps years 0–99 to 1900–1999.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 /**

@@ -49,6 +49,9 @@ export function globToRe2(glob: string): { ok: true; source: string } | { ok: fa
   }
 }
 
+// The translation of a `**` segment followed by a slash: any segments ending in a slash, or nothing.
+const ANY_SEGMENTS = "(?:.*/)?";
+
 function translate(glob: string, start: number, end: number): string {
   let out = "";
   let i = start;
@@ -66,11 +69,13 @@ function translate(glob: string, start: number, end: number): string {
       if (j - i >= 2 && segStart && segEnd) {
         // `**` as a whole segment: zero or more segments.
         if (j === end) {
+          // `**/**` is `**`: a trailing `**` absorbs the `**/` before it (`a/**/**` matches `a`).
+          while (out.endsWith(ANY_SEGMENTS)) out = out.slice(0, -ANY_SEGMENTS.length);
           // `a/**` also matches `a`: drop the slash already emitted and make it optional.
           out = out.endsWith("/") ? `${out.slice(0, -1)}(?:/.*)?` : `${out}.*`;
           i = j;
         } else {
-          out += "(?:.*/)?"; // `**/`: any segments followed by a slash, or nothing
+          out += ANY_SEGMENTS; // `**/`: any segments followed by a slash, or nothing
           i = j + 1;
         }
       } else {
