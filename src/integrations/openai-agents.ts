@@ -62,7 +62,6 @@ import {
 import type { Request } from "../engine/decision.js";
 import type { Answer } from "../runtime/approvals/queue.js";
 import type { ApprovalRecord, ApprovalStatus } from "../runtime/approvals/store.js";
-import { canonicalize } from "../runtime/canonical.js";
 import { ApprovalDeniedError, ApprovalPendingError, BlockedError } from "../runtime/errors.js";
 import type { Runplane } from "../runtime/types.js";
 import { toolInput } from "../stdlib/tool-map.js";
@@ -71,6 +70,7 @@ import {
   isRefusal,
   refusalMessage,
   requestsForToolCall,
+  sameAction,
   type ToolGuardOptions,
 } from "./tool-guard.js";
 
@@ -115,21 +115,6 @@ function linksOf(runplane: Runplane): Map<string, Link> {
 }
 
 const linkKey = (name: string, callId: string) => `${name}\u0000${callId}`;
-
-function canonicalOrUndefined(value: unknown): string | undefined {
-  try {
-    return canonicalize(value);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether two requests are for the same action with the same arguments. */
-function sameAction(a: Request, b: { readonly action?: unknown; readonly args?: unknown }): boolean {
-  if (a.action !== b.action) return false;
-  const x = canonicalOrUndefined(a.args ?? {});
-  return x !== undefined && x === canonicalOrUndefined(b.args ?? {});
-}
 
 function sameRequests(a: readonly Request[], b: readonly Request[]): boolean {
   return a.length === b.length && a.every((r, i) => b[i] !== undefined && sameAction(r, b[i]));

@@ -39,7 +39,6 @@ import type {
   ChatCompletionToolMessageParam,
 } from "openai/resources/chat/completions";
 import type { Decision, Request } from "../engine/decision.js";
-import { canonicalize } from "../runtime/canonical.js";
 import { ApprovalPendingError } from "../runtime/errors.js";
 import type { Runplane } from "../runtime/types.js";
 import { toolInput } from "../stdlib/tool-map.js";
@@ -49,6 +48,7 @@ import {
   isRefusal,
   refusalMessage,
   requestsForToolCall,
+  sameAction,
   type ToolGuardOptions,
 } from "./tool-guard.js";
 
@@ -308,11 +308,3 @@ export async function resumeToolCall(
 }
 
 /** Whether a stored approval's request is for `request`'s action and arguments. */
-function sameAction(request: Request, stored: Record<string, unknown>): boolean {
-  if (stored.action !== request.action) return false;
-  try {
-    return canonicalize(stored.args ?? {}) === canonicalize(request.args ?? {});
-  } catch {
-    return false; // not JSON: cannot be the same request
-  }
-}

@@ -17,6 +17,7 @@
  *   not a refusal: the tool still does not run, and the error is thrown for the application.
  */
 import type { Decision, Request } from "../engine/decision.js";
+import { canonicalize } from "../runtime/canonical.js";
 import { ApprovalDeniedError, ApprovalPendingError, BlockedError } from "../runtime/errors.js";
 import type { Runplane } from "../runtime/types.js";
 import { type ToolCallOptions, toolCallToRequests } from "../stdlib/tool-map.js";
@@ -112,4 +113,21 @@ export function refusalMessage(e: unknown): string | undefined {
     return `${e.message}. The action has not run; tell the user it is waiting for approval ${e.approvalId}.`;
   }
   return undefined;
+}
+
+/**
+ * Whether a stored approval's request is for the same action with the same arguments as `request`
+ * (context and time aside): how an integration finds the approval it asked for before. The digest
+ * check of `resume` stays the authority; this only picks the candidate.
+ */
+export function sameAction(
+  request: Request,
+  stored: { readonly action?: unknown; readonly args?: unknown },
+): boolean {
+  if (stored.action !== request.action) return false;
+  try {
+    return canonicalize(stored.args ?? {}) === canonicalize(request.args ?? {});
+  } catch {
+    return false; // not JSON: cannot be the same request
+  }
 }

@@ -7,6 +7,7 @@ import {
   mostSevere,
   refusalMessage,
   requestsForToolCall,
+  sameAction,
 } from "../../../src/integrations/tool-guard.js";
 import { ApprovalPendingError, BlockedError, RunplaneError } from "../../../src/runtime/errors.js";
 import { createRunplane } from "../../../src/runtime/runplane.js";
@@ -192,5 +193,19 @@ describe("decideToolCall and mostSevere", () => {
     const e = new RunplaneError("store", "the store is gone");
     expect(isRefusal(e)).toBe(false);
     expect(refusalMessage(e)).toBeUndefined();
+  });
+});
+
+describe("sameAction", () => {
+  it("compares action and canonical args, not key order, context or time", () => {
+    const r = { action: "fs.write", args: { path: "a", content: "x" }, context: { agent: "a1" } };
+    expect(sameAction(r, { action: "fs.write", args: { content: "x", path: "a" } })).toBe(true);
+    expect(sameAction(r, { action: "fs.write", args: { content: "y", path: "a" } })).toBe(false);
+    expect(sameAction(r, { action: "fs.read", args: { content: "x", path: "a" } })).toBe(false);
+    expect(sameAction({ action: "x", args: {} }, { action: "x" })).toBe(true);
+    // Not JSON (a cycle): never the same.
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(sameAction({ action: "x", args: cyclic }, { action: "x", args: cyclic })).toBe(false);
   });
 });
