@@ -8,7 +8,8 @@
  *    compiled module does (ajv standalone): that is part of what is measured.
  * 2. 1,000 rules over 50 actions (bench/large-policy.ts): median per decision, compiled and
  *    interpreted.
- * 3. Loading a 1,000-rule module: `loadPolicy(source)` and a real `import()` of the file.
+ * 3. Loading a 1,000-rule module: `loadPolicy(source)` and a real `import()` of the file, in this
+ *    process, and `import "runplane"` (dist/) plus `loadPolicy(file)` in fresh processes.
  * 4. Bytes allocated per decision (10 rules), when nothing matches and when a rule and a risk do:
  *    a child process (`--alloc`, with `--expose-gc`, `--allow-natives-syntax` and a young generation large enough that no
  *    collection runs while measuring) reads the young generation's size before and after 10,000
@@ -250,14 +251,30 @@ const runtime = pathToFileURL(path.resolve("src/engine/runtime.ts")).href;
 const viaLoad: number[] = [];
 const viaImport: number[] = [];
 for (let i = 0; i < 15; i++) {
+  // A different text each time: V8 caches the compilation of an identical function body.
   let t = performance.now();
-  await loadPolicy(large.code);
+  await loadPolicy(`${large.code}// load ${i}\n`);
   viaLoad.push(performance.now() - t);
   const file = path.join(dir, `policy-${i}.mjs`);
   writeFileSync(file, large.code.replace('from "runplane"', `from ${JSON.stringify(runtime)}`));
   t = performance.now();
   await import(pathToFileURL(file).href);
   viaImport.push(performance.now() - t);
+}
+// Import of the built runtime entry (dist/, `npx tsup`) plus loadPolicy of the module file, each in a
+// fresh process: what an agent pays at start-up.
+const cold: { imp: number; load: number }[] = [];
+const entry = path.resolve("dist/index.js");
+const moduleFile = path.join(dir, "policy-0.mjs");
+writeFileSync(moduleFile, large.code);
+for (let i = 0; i < 9; i++) {
+  const script = `const t0 = performance.now();
+const { loadPolicy } = await import(${JSON.stringify(pathToFileURL(entry).href)});
+const t1 = performance.now();
+await loadPolicy(${JSON.stringify(moduleFile)});
+console.log(JSON.stringify({ imp: t1 - t0, load: performance.now() - t1 }));`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  if (r.status === 0) cold.push(JSON.parse(r.stdout) as { imp: number; load: number });
 }
 rmSync(dir, { recursive: true, force: true });
 
@@ -272,6 +289,11 @@ console.log(
 );
 console.log(
   `load a 1,000-rule module, median of 15: loadPolicy(source) ${median(viaLoad).toFixed(1)} ms, import() of the file ${median(viaImport).toFixed(1)} ms`,
+);
+console.log(
+  cold.length === 0
+    ? "fresh process: dist/index.js missing or failing (run `npx tsup`)"
+    : `fresh process, median of ${cold.length}: import "runplane" (dist) ${median(cold.map((c) => c.imp)).toFixed(1)} ms, loadPolicy(file) ${median(cold.map((c) => c.load)).toFixed(1)} ms, together ${median(cold.map((c) => c.imp + c.load)).toFixed(1)} ms`,
 );
 console.log(
   `medians per decision: 10 rules compiled ${ns(p50("compiled module (validates the request)"))}, hand-written ${ns(p50("hand-written JavaScript (no validation)"))}, cel-js ${ns(p50("@marcbachmann/cel-js (parsed once)"))}; 1,000 rules compiled ${ns(p50("compiled module"))}, interpreted ${ns(p50("interpreter"))}`,
