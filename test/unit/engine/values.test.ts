@@ -65,6 +65,25 @@ describe("time", () => {
     expect(parseTime("2024-02-29T00:00:00Z")).toBe(Date.UTC(2024, 1, 29));
   });
 
+  it("agrees with Date.parse over the whole range of years, year 0 and leap days included", () => {
+    // Year 0 is a leap year; Date.UTC reads years 0–99 as 1900–1999 (1900 is not one).
+    for (const t of [
+      "0000-02-29T00:00:00Z",
+      "0000-03-01T12:34:56.789Z",
+      "0004-02-29T23:59:59Z",
+      "0099-12-31T23:59:59.999Z",
+      "1969-12-31T23:59:59.999Z",
+      "2000-02-29T12:00:00+05:30",
+      "9999-12-31T23:59:59.999-23:59",
+    ]) {
+      expect(parseTime(t), t).toBe(Date.parse(t));
+    }
+    for (let year = 0; year <= 9999; year += 7) {
+      const t = `${String(year).padStart(4, "0")}-03-01T00:00:00Z`;
+      expect(parseTime(t), t).toBe(Date.parse(t));
+    }
+  });
+
   it("rejects everything else", () => {
     for (const bad of [
       "2026-11-24",
