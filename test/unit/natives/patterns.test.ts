@@ -52,6 +52,10 @@ describe("globs", () => {
     ["*.*", "a.", true],
     ["/**/x", "/x", true],
     ["*/**", "a", true],
+    // A trailing `**` absorbs the `**/` before it (found by the glob property on a new seed).
+    ["*/**/**", "a", true],
+    ["a/**/**", "a", true],
+    ["a/**/**", "b", false],
     ["/tmp/*", "/tmp/../etc", false],
     ["/tmp/**", "/tmp/./x", false],
   ])("glob %j matches %j: %j", (pattern, input, expected) => {
