@@ -21,8 +21,10 @@
  * nothing more. The error names the records that were not written. Whether the file is still
  * linked is asked of the system (fstat) after each group write and whenever the file's inotify
  * watch reports anything (a removal changes the link count, which the watch reports), both
- * between calls: `check()` itself makes no system call. Where the file cannot be watched,
- * `check()` asks before every action.
+ * between calls: with fsync "group" or "off", `check()` makes no system call, and an action that
+ * starts after the removal has reached this process's event loop does not run. With fsync
+ * "record" (or where the file cannot be watched) `check()` asks before every action, so even an
+ * action that starts the instant after the removal does not run.
  *
  * After each sync (each write, with fsync "off"), `<file>.head` is overwritten with the last
  * durable seq and hash. It only ever lags the log, so a log that ends before its head was cut
@@ -201,11 +203,11 @@ export class AuditLog {
   /**
    * Throws when nothing more can be recorded (the runtime then runs nothing). Called before each
    * action: an earlier write failure, or the log file found removed or replaced (by the file's
-   * watch, or here with one fstat when there is no watch).
+   * watch; or here, with one fstat, with fsync "record" or when there is no watch).
    */
   check(): void {
     this.usable();
-    if (this.watcher === undefined) this.stillLinked();
+    if (this.watcher === undefined || this.mode === "record") this.stillLinked();
   }
 
   /** Fstat the file: a link count of 0 (removed, or replaced by a rename) breaks the log. */

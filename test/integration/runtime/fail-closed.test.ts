@@ -79,31 +79,44 @@ describe("fail closed across processes", () => {
     expect(existsSync(l.marker)).toBe(false);
   });
 
-  it("audit directory removed under a running agent: even an allowed action does not run", async () => {
-    const l = layout();
-    const agent = startAgent([
-      "--policy",
-      policy,
-      "--store",
-      l.store,
-      "--audit",
-      l.audit,
-      "--marker",
-      l.marker,
-      "--sql",
-      "SELECT 1 FROM users",
-      "--go-file",
-      l.go,
-    ]);
-    await agent.next("ready");
-    rmSync(l.auditDir, { recursive: true, force: true });
-    writeFileSync(l.go, "");
-    const e = await agent.next("error");
-    expect(e).toMatchObject({ name: "RunplaneError", part: "audit" });
-    expect(e.message).toContain("the file was removed or replaced");
-    await agent.exited;
-    expect(existsSync(l.marker)).toBe(false);
-  });
+  // fsync "record" checks the file (fstat) before every action: even an action asked for the
+  // instant after the removal does not run. "group" (the default) learns of it from the file's
+  // watch, between calls: an action that starts once the removal has reached the agent's event
+  // loop does not run (the pause gives the agent, which polls for the go file every 20 ms, turns
+  // of its event loop).
+  for (const [fsync, pauseMs] of [
+    ["record", 0],
+    ["group", 300],
+  ] as const) {
+    it(`audit directory removed under a running agent: even an allowed action does not run (fsync ${fsync})`, async () => {
+      const l = layout();
+      const agent = startAgent([
+        "--policy",
+        policy,
+        "--store",
+        l.store,
+        "--audit",
+        l.audit,
+        "--fsync",
+        fsync,
+        "--marker",
+        l.marker,
+        "--sql",
+        "SELECT 1 FROM users",
+        "--go-file",
+        l.go,
+      ]);
+      await agent.next("ready");
+      rmSync(l.auditDir, { recursive: true, force: true });
+      if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
+      writeFileSync(l.go, "");
+      const e = await agent.next("error");
+      expect(e).toMatchObject({ name: "RunplaneError", part: "audit" });
+      expect(e.message).toContain("the file was removed or replaced");
+      await agent.exited;
+      expect(existsSync(l.marker)).toBe(false);
+    });
+  }
 
   it("an audit log that cannot be opened: the agent does not start", async () => {
     const l = layout();

@@ -333,26 +333,33 @@ describe("fail closed", () => {
   });
 
   it("an audit log removed while running: the next guard runs nothing (part audit)", async () => {
-    const dir = tempDir();
-    const file = path.join(dir, "a.jsonl");
-    const rp = await createRunplane({ policy, store: "memory", audit: file, context: PROD });
-    expect(await rp.guard(READ, () => 1)).toBe(1);
-    const { rmSync } = await import("node:fs");
-    rmSync(dir, { recursive: true });
-    // The file's watch reports the removal at the event loop's next turn; from then on the log
-    // is checked (fstat) before the action. (Without a watch, every guard checks.)
-    await new Promise((r) => setImmediate(r));
-    let ran = false;
-    const e = await rp
-      .guard(READ, () => {
-        ran = true;
-      })
-      .catch((x: unknown) => x);
-    expect(ran).toBe(false);
-    expect(e).toMatchObject({ part: "audit" });
-    expect((e as Error).message).toMatch(/the file was removed or replaced/);
-    await expect(rp.decide(READ)).rejects.toMatchObject({ part: "audit" });
-    await expect(rp.close()).rejects.toMatchObject({ part: "audit" });
+    for (const fsync of ["record", "group"] as const) {
+      const dir = tempDir();
+      const file = path.join(dir, "a.jsonl");
+      const rp = await createRunplane({
+        policy,
+        store: "memory",
+        audit: { path: file, fsync },
+        context: PROD,
+      });
+      expect(await rp.guard(READ, () => 1)).toBe(1);
+      const { rmSync } = await import("node:fs");
+      rmSync(dir, { recursive: true });
+      // "record" looks at the file (fstat) before every action. "group" learns of the removal
+      // from the file's watch at the event loop's next turn, and from then on runs nothing.
+      if (fsync === "group") await sleep(10); // a full turn of the event loop (its poll phase)
+      let ran = false;
+      const e = await rp
+        .guard(READ, () => {
+          ran = true;
+        })
+        .catch((x: unknown) => x);
+      expect(ran).toBe(false);
+      expect(e).toMatchObject({ part: "audit" });
+      expect((e as Error).message).toMatch(/the file was removed or replaced/);
+      await expect(rp.decide(READ)).rejects.toMatchObject({ part: "audit" });
+      await expect(rp.close()).rejects.toMatchObject({ part: "audit" });
+    }
   });
 });
 
