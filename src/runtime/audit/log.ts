@@ -44,7 +44,7 @@ import {
 import { isoNow } from "../clock.js";
 import { RunplaneError } from "../errors.js";
 import { acquireLock } from "./lock.js";
-import { type AuditEntry, type AuditRecord, hashBody, lineOf, recordBody } from "./record.js";
+import { type AuditEntry, type AuditRecord, hashBody, recordBody } from "./record.js";
 import { type ChainEnd, recoverChainEnd } from "./recover.js";
 
 export type FsyncMode = "record" | "group" | "off";
@@ -252,7 +252,7 @@ export class AuditLog {
     const time = isoNow();
     const body = recordBody(seq, time, this.prev, entry);
     const hash = hashBody(body);
-    this.queue(`${lineOf(body, hash)}\n`);
+    this.queue(body, hash);
     this.seq = seq;
     this.prev = hash;
     this.time = time;
@@ -264,15 +264,20 @@ export class AuditLog {
     return seq;
   }
 
-  /** Encode `line` at the end of the queue buffer (growing it when it might not fit). */
-  private queue(line: string): void {
-    const worst = line.length * 3; // UTF-8 bytes per UTF-16 code unit, at most
+  /**
+   * Encode the line `lineOf(body, hash)` and its newline at the end of the queue buffer (growing
+   * it when it might not fit), without making the line as a string: the body, then its closing
+   * brace overwritten by `,"hash":"…"}` and the newline.
+   */
+  private queue(body: string, hash: string): void {
+    const worst = body.length * 3 + 128; // UTF-8 bytes per UTF-16 code unit, at most; the suffix
     if (this.queuedBytes + worst > this.buffer.length) {
       const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.queuedBytes + worst));
       this.buffer.copy(bigger, 0, 0, this.queuedBytes);
       this.buffer = bigger;
     }
-    this.queuedBytes += this.buffer.write(line, this.queuedBytes, "utf8");
+    const end = this.queuedBytes + this.buffer.write(body, this.queuedBytes, "utf8") - 1; // at the "}"
+    this.queuedBytes = end + this.buffer.write(`,"hash":"${hash}"}\n`, end, "latin1");
     this.queuedLines++;
   }
 
