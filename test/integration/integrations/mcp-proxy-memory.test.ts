@@ -340,6 +340,9 @@ describe("createMcpProxy (in memory)", () => {
     await w.client.callTool({ name: "write_file", arguments: { path: "/work/a.txt", content: "x" } });
     await new Promise((r) => setTimeout(r, 50));
     unlinkSync(w.audit);
+    // With grouped fsync (the default) the log learns of its removal from the file's watch, at the
+    // event loop's next turn (docs/runtime.md); `fsync: "record"` checks before every action.
+    await new Promise((r) => setTimeout(r, 50));
     const r = await w.client.callTool({
       name: "write_file",
       arguments: { path: "/work/b.txt", content: "x" },
