@@ -3,16 +3,24 @@ import { LruCache, MAX_CACHED_INPUT, memo } from "../../../src/natives/cache.js"
 import { thrown } from "./helpers.js";
 
 describe("LruCache", () => {
-  it("evicts the least recently used entry", () => {
-    const c = new LruCache<string, number>(2);
+  it("keeps the recently used half and drops what was not used for a generation", () => {
+    const c = new LruCache<string, number>(4); // generations of 2
     c.set("a", 1);
     c.set("b", 2);
-    expect(c.get("a")).toBe(1); // refreshes a
-    c.set("c", 3); // evicts b
-    expect(c.has("b")).toBe(false);
     expect(c.get("a")).toBe(1);
-    expect(c.get("c")).toBe(3);
-    expect(c.size).toBe(2);
+    c.set("c", 3); // a new generation: a and b are old
+    c.set("d", 4);
+    expect(c.get("a")).toBe(1); // used again: a moves to the young generation, b is dropped
+    expect(c.has("b")).toBe(false);
+    expect([c.has("a"), c.has("c"), c.has("d")]).toEqual([true, true, true]);
+    expect(c.size).toBe(3);
+  });
+
+  it("a capacity of one holds the last key only", () => {
+    const c = new LruCache<string, number>(1);
+    c.set("a", 1);
+    c.set("b", 2);
+    expect([c.has("a"), c.get("b"), c.size]).toEqual([false, 2, 1]);
   });
 
   it("overwrites without growing", () => {
