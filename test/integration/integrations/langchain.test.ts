@@ -84,7 +84,15 @@ afterEach(async () => {
 let logs = 0;
 async function runtime(store: "memory" | ApprovalStore = "memory") {
   const audit = path.join(dir, `audit-${++logs}.jsonl`);
-  const runplane = await createRunplane({ policy, store, audit, approvalPollMs: 10, telemetry: false });
+  // fsync "record": each call answers once its records are on disk, so the tests can read the log
+  // while the runtime is open (with "group", the default, a record lands within groupMs).
+  const runplane = await createRunplane({
+    policy,
+    store,
+    audit: { path: audit, fsync: "record" },
+    approvalPollMs: 10,
+    telemetry: false,
+  });
   open.push(runplane);
   return { runplane, audit };
 }
