@@ -300,6 +300,19 @@ export const SECRET_RULES: readonly SecretRule[] = [
     source: "ours",
   },
   {
+    // Prose: "the password is hunter2hunter2." (same tests as an assignment; a trailing stop is
+    // not part of the value).
+    kind: "password",
+    pattern:
+      /\b(?:password|passwd|passphrase)[ \t]{1,5}(?:is|was)[ \t]{1,5}["'`]?([^\s"'`,;<>(){}[\]]{7,255}[^\s"'`,;<>(){}[\].!?:])/dgi,
+    group: 1,
+    accept: (m) => {
+      const value = m[1] ?? "";
+      return /[^A-Za-z]/.test(value) && !DOTTED_IDENTIFIER.test(value) && realPassword(value);
+    },
+    source: "ours",
+  },
+  {
     kind: "generic_secret",
     pattern: ASSIGNMENT,
     group: 2,

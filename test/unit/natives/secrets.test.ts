@@ -54,6 +54,9 @@ const POSITIVES: [text: string, kind: string][] = [
   ["SERVICE_TOKEN=7d2f9a1c4b8e6f3a0d5c9b2e", "generic_secret"],
   ["DB_PASSWORD=Tr0ub4dor&3x", "password"],
   ['{"user": "ops", "password": "Winter2025!"}', "password"],
+  ["please use password=hunter2hunter2 to log in", "password"],
+  ["Hi Sam, the password is hunter2hunter2. Thanks!", "password"],
+  ["the new passphrase was 'c0rrect-horse-battery'", "password"],
 ];
 
 const BENIGN: string[] = [
@@ -90,6 +93,11 @@ const BENIGN: string[] = [
   "IMG_20240101_123456.jpg",
   "SELECT * FROM users WHERE api_key_hash = $1",
   "key: value",
+  "the password is required",
+  "the password is changeme123",
+  "Your password is 8 characters long.",
+  "the password was reset yesterday by the admin",
+  "the password is stored in config.database.password",
   "",
 ];
 
@@ -142,6 +150,10 @@ describe("maskSecrets", () => {
       "postgres://admin:[REDACTED:database_url]@db:5432/app",
     );
     expect(maskSecrets("nothing here")).toBe("nothing here");
+    // Prose: the value is masked, the full stop after it kept.
+    expect(maskSecrets("Hi Sam, the password is hunter2hunter2. Thanks!")).toBe(
+      "Hi Sam, the password is [REDACTED:password]. Thanks!",
+    );
   });
 
   it("masks a whole PEM block, also one without an END line", () => {
