@@ -35,42 +35,9 @@ import { verifyAuditLog } from "../../../src/runtime/audit/verify.js";
 import { createRunplane } from "../../../src/runtime/runplane.js";
 import type { Runplane, RunplaneOptions } from "../../../src/runtime/types.js";
 import { removeTempDirs, tempDir } from "../../unit/runtime/helpers.js";
+import { sqlToolPolicy } from "./fixtures/sql-tool-policy.js";
 
-const POLICY = `
-policy "openai-agents-test" version "1.0.0"
-
-settings {
-  default: allow
-  unknown_action: block
-  on_error: block
-  approval_timeout: 1h
-}
-
-action db.query {
-  sql: string
-}
-
-action tool.get_weather {
-  city: string
-}
-
-on db.query {
-  block unbounded_delete
-    when sql.verb(args.sql) == "DELETE" and not sql.has_where(args.sql)
-    reason "DELETE without WHERE removes every row"
-
-  require approval writes
-    when sql.is_write(args.sql)
-    reason "writes need a DBA"
-    approvers ["dba"]
-
-  allow reads when sql.verb(args.sql) == "SELECT"
-}
-
-on tool.get_weather {
-  block no_moon when args.city == "Moon" reason "nobody lives on the Moon"
-}
-`;
+const POLICY = sqlToolPolicy("openai-agents-test");
 
 const DELETE_ALL = "DELETE FROM users";
 const DELETE_OLD = "DELETE FROM users WHERE last_login < '2023-01-01'";
