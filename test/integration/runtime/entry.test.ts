@@ -65,6 +65,14 @@ function loaded(policy: string, store: string, name: string): string[] {
 }
 
 const has = (urls: string[], pkg: string) => urls.some((u) => u.includes(`/node_modules/${pkg}/`));
+const FRAMEWORKS = [
+  "langchain",
+  "@langchain/core",
+  "openai",
+  "ai",
+  "@openai/agents",
+  "@modelcontextprotocol/sdk",
+];
 
 describe("the runtime entry (dist/index.js)", () => {
   it("a built module with the memory store: no Chevrotain, no compiler chunk, no better-sqlite3", () => {
@@ -73,6 +81,28 @@ describe("the runtime entry (dist/index.js)", () => {
     expect(has(urls, "chevrotain")).toBe(false);
     expect(urls.some((u) => /compile-policy/.test(u))).toBe(false);
     expect(has(urls, "better-sqlite3")).toBe(false);
+    // No agent framework either: each loads only through its own entry (runplane/langchain, …).
+    for (const framework of FRAMEWORKS) expect(has(urls, framework), framework).toBe(false);
+  });
+
+  it("control: an integration entry loads its framework, and only that one", () => {
+    const script = `await import(${JSON.stringify(pathToFileURL(path.join(ROOT, "dist/integrations/langchain.js")).href)});`;
+    writeFileSync(path.join(dir, "child-langchain.mjs"), script);
+    const log = path.join(dir, "langchain.log");
+    writeFileSync(log, "");
+    const r = spawnSync(process.execPath, ["--import", "./register.mjs", "child-langchain.mjs"], {
+      cwd: dir,
+      env: { ...process.env, RP_RESOLVE_LOG: log },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect(r.stderr).toBe("");
+    const urls = readFileSync(log, "utf8").split("\n").filter(Boolean);
+    expect(has(urls, "langchain")).toBe(true);
+    expect(has(urls, "@langchain/core")).toBe(true);
+    for (const other of ["openai", "ai", "@openai/agents", "@modelcontextprotocol/sdk"]) {
+      expect(has(urls, other), other).toBe(false);
+    }
   });
 
   it("the SQLite store loads better-sqlite3, still without Chevrotain", () => {
