@@ -13,6 +13,7 @@ import { addAuditCommand } from "./commands/audit.js";
 import { addHookCommand } from "./commands/hook.js";
 import { addMcpCommands } from "./commands/mcp.js";
 import { type CliIo, processIo, usageError } from "./io.js";
+import { collectList } from "./options.js";
 
 export const VERSION: string = pkg.version;
 
@@ -64,7 +65,7 @@ Exit codes: 0 ok, 1 problems found, 2 usage error or unreadable path.`,
     .argument("<paths...>", "files and directories (a directory means every .rplc file below it)")
     .addOption(new Option("-f, --format <format>", "output format").choices([...FORMATS]).default("human"))
     .option("--no-warnings", "leave warnings out of the output")
-    .option("--disable <codes>", "leave out these warning codes (comma-separated, repeatable)", collect)
+    .option("--disable <codes>", "leave out these warning codes (comma-separated, repeatable)", collectList)
     .addHelpText(
       "after",
       `
@@ -263,15 +264,6 @@ function configure(cmd: Command, io: CliIo, failure: ParseFailure, name: string 
     getOutHasColors: () => false,
     getErrHasColors: () => false,
   });
-}
-
-/** `--disable A,B --disable C` → ["A", "B", "C"]. */
-function collect(value: string, previous: string[] | undefined): string[] {
-  const more = value
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-  return [...(previous ?? []), ...more];
 }
 
 function commanderExit(e: CommanderError, failure: ParseFailure, io: CliIo): number {

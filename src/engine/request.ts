@@ -12,14 +12,10 @@
  * found in bounded time, and functions, symbols, bigints and non-finite numbers are rejected.
  */
 import type { DecisionError } from "./decision.js";
-import { parseTime } from "./values.js";
+import { isObject, parseTime } from "./values.js";
 
 /** Deepest nesting of objects and lists a request may have (counted from the request itself). */
 export const MAX_DEPTH = 128;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * `Object.prototype.hasOwnProperty`, taken once. Inside `for…in` V8 (Node 20) turns

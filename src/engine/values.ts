@@ -25,7 +25,8 @@ export function quote(value: string): string {
   return JSON.stringify(cut);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A plain JSON-like object: not null, not an array. */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -35,6 +35,7 @@
  *   `executed` — the hook let the call through — or `denied`/`expired`).
  */
 import type { Decision, Request } from "../engine/decision.js";
+import { isObject } from "../engine/values.js";
 import { approvalDigest } from "../runtime/canonical.js";
 import {
   ApprovalDeniedError,
@@ -97,10 +98,6 @@ export interface ClaudeCodeHookOptions extends Pick<ToolGuardOptions, "toRequest
 }
 
 const PREFIX = "Runplane";
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Exit 2 with `message` on stderr: Claude Code blocks the call and shows the message to Claude. */
 export function refuse(message: string): HookAnswer {

@@ -25,6 +25,7 @@
  *   (decided by `on_error`, block by default) rather than being judged on an invented value.
  */
 import type { Request } from "../engine/decision.js";
+import { isObject } from "../engine/values.js";
 import { type MappedCall, TOOL_TABLE, type ToolMapper } from "./tool-table.js";
 
 export type { MapContext, MappedCall, ToolMapper } from "./tool-table.js";
@@ -70,10 +71,6 @@ function lookup(
 export function unmappedAction(name: string): string {
   const id = name.replace(/[^A-Za-z0-9_]/g, "_");
   return `tool.${id === "" || /^[0-9]/.test(id) ? `_${id}` : id}`;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** Tool input as an object: JSON strings parsed, anything else wrapped as `{ input }`. */

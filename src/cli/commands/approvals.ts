@@ -22,6 +22,7 @@ import {
 } from "../../runtime/approvals/store.js";
 import { ApprovalError, messageOf } from "../../runtime/errors.js";
 import { type CliIo, usageError } from "../io.js";
+import { collectList } from "../options.js";
 
 export interface ApprovalsOptions {
   /** `sqlite:PATH` (default `sqlite:.runplane/runplane.db`). */
@@ -156,17 +157,6 @@ async function answer(
   return 0;
 }
 
-/** `--role a --role b,c` → ["a", "b", "c"]. */
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [
-    ...(previous ?? []),
-    ...value
-      .split(",")
-      .map((s) => s.trim())
-      .filter((s) => s !== ""),
-  ];
-}
-
 /**
  * Add `rplc approvals` to the program. `configure` is main.ts's per-command set-up (output
  * routing, exit override); `done` receives the exit code.
@@ -184,7 +174,7 @@ export function addApprovalsCommand(
     .argument("[id]", "the approval id (show, approve, deny)")
     .option("--store <store>", "the approval store", DEFAULT_STORE)
     .option("--by <user>", "who answers (approve, deny)")
-    .option("--role <role>", "a role of the one who answers (repeatable, comma-separated)", collect)
+    .option("--role <role>", "a role of the one who answers (repeatable, comma-separated)", collectList)
     .option("--note <text>", "a note kept with the answer")
     .addOption(
       new Option("--status <status>", "which approvals to list (default pending)").choices([

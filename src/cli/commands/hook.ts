@@ -26,6 +26,7 @@ import type { LoadedPolicy } from "../../engine/load.js";
 import type { HookAnswer } from "../../integrations/claude-code.js";
 import type { Runplane } from "../../runtime/types.js";
 import { type CliIo, usageError } from "../io.js";
+import { collectEach } from "../options.js";
 
 export interface ClaudeCodeHookCliOptions {
   readonly policy: readonly string[];
@@ -165,11 +166,6 @@ export async function claudeCodeHookCommand(opts: ClaudeCodeHookCliOptions, io: 
   return write(io, result);
 }
 
-/** `--policy a b --policy c` → ["a", "b", "c"]. */
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
 const SNIPPET = `{
     "hooks": {
       "PreToolUse": [
@@ -214,7 +210,7 @@ Examples:
     .requiredOption(
       "--policy <paths...>",
       "a module built by `rplc build` (fast), or .rplc files/directories",
-      collect,
+      collectEach,
     )
     .option("--audit <file>", `the audit log (default ${DEFAULT_AUDIT})`)
     .option("--no-audit", "keep no audit log")
@@ -236,7 +232,7 @@ Examples:
         .choices(["allow", "pass"])
         .default("allow"),
     )
-    .option("--context <key=value>", "a context field for the policy (repeatable)", collect)
+    .option("--context <key=value>", "a context field for the policy (repeatable)", collectEach)
     .option(
       "--shadow",
       "decide and record, but answer nothing (Claude Code decides as if there were no hook)",

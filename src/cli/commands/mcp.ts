@@ -23,6 +23,7 @@ import type { McpProxyClosed } from "../../integrations/mcp.js";
 import type { ApprovalRecord } from "../../runtime/approvals/store.js";
 import type { Runplane } from "../../runtime/types.js";
 import { type CliIo, usageError } from "../io.js";
+import { collectEach } from "../options.js";
 
 export interface McpProxyCommandOptions {
   readonly policy?: readonly string[];
@@ -243,11 +244,6 @@ export async function mcpSchemasCommand(
   return 0;
 }
 
-/** `--policy a --policy b` → ["a", "b"]. */
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
 /** Add `rplc mcp-proxy` and `rplc mcp-schemas` to the program. */
 export function addMcpCommands(
   program: Command,
@@ -262,7 +258,7 @@ export function addMcpCommands(
     .option(
       "-p, --policy <path>",
       "policy files or directories, or a module built by rplc build (repeatable)",
-      collect,
+      collectEach,
     )
     .option("--store <store>", "the approval store (default sqlite:.runplane/runplane.db)")
     .option("--audit <file>", "the audit log (default .runplane/audit.jsonl; one per proxy process)")
