@@ -9,7 +9,7 @@
  * values JSON cannot represent (non-finite numbers, bigints, functions, symbols, cycles) are an
  * error rather than silently changed, so two different requests never share a digest.
  */
-import { createHash } from "node:crypto";
+import { crypto } from "./builtins.js";
 
 export class CanonicalError extends Error {
   override readonly name = "CanonicalError";
@@ -74,7 +74,7 @@ function compareUtf16(a: string, b: string): number {
 }
 
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  return crypto().createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /**

@@ -5,12 +5,14 @@
  * `.rplc` files or directories: the runtime entry never loads the compiler or Chevrotain for a
  * module built by `rplc build`.
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expandPaths } from "../check/files.js";
 import { compile } from "../compile/compile.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { SourceFile } from "../diagnostics/source.js";
+import { fs } from "./builtins.js";
+
+const { readFileSync } = fs;
 
 export type CompileOutcome =
   | { readonly ok: true; readonly code: string; readonly hash: string; readonly files: readonly string[] }

@@ -10,11 +10,13 @@
  * Failures are RunplaneErrors with part "policy" whose message says why (the first compile
  * errors, with their places).
  */
-import { statSync } from "node:fs";
 import path from "node:path";
 import type { Decision } from "../engine/decision.js";
 import { type LoadedPolicy, loadPolicy } from "../engine/load.js";
+import { fs } from "./builtins.js";
 import { messageOf, RunplaneError } from "./errors.js";
+
+const { statSync } = fs;
 
 export type PolicySpec = string | readonly string[] | { readonly source: string } | LoadedPolicy;
 

@@ -14,7 +14,7 @@
  * Every decision is recorded in the audit log with what came of it (the outcome). The approval
  * flow is in approval-flow.ts.
  */
-import { type FSWatcher, watch } from "node:fs";
+import type { FSWatcher } from "node:fs";
 import path from "node:path";
 import type { Decision, Request } from "../engine/decision.js";
 import { ApprovalFlow } from "./approval-flow.js";
@@ -23,6 +23,7 @@ import { ApprovalQueue } from "./approvals/queue.js";
 import type { AuditEntry, Outcome } from "./audit/record.js";
 import { type Redacted, type Redactor, redactor } from "./audit/redact.js";
 import { type AuditWriter, DEFAULT_AUDIT, openAudit } from "./audit/writer.js";
+import { fs } from "./builtins.js";
 import { BlockedError, messageOf, RunplaneError } from "./errors.js";
 import { type ActivePolicy, loadPolicySpec } from "./policy.js";
 import { actionOf, candidateView, entryOf, prepareRequest } from "./prepare.js";
@@ -38,6 +39,8 @@ export type {
   Runplane,
   RunplaneOptions,
 } from "./types.js";
+
+const { watch } = fs;
 
 export async function createRunplane(options: RunplaneOptions): Promise<Runplane> {
   const cwd = options.cwd ?? process.cwd();

@@ -13,8 +13,9 @@
  *
  * Expiry is applied lazily, by whoever reads the record next (a waiting guard, a list, an answer).
  */
-import { randomBytes } from "node:crypto";
+
 import type { Decision } from "../../engine/decision.js";
+import { crypto } from "../builtins.js";
 import { ApprovalError } from "../errors.js";
 import type { ApprovalRecord, ApprovalStore, ListFilter } from "./store.js";
 
@@ -37,7 +38,7 @@ const ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
 
 /** `ap-` and 10 characters that read aloud without confusion (no 0/o, 1/l/i): ~49 bits. */
 export function newApprovalId(): string {
-  const bytes = randomBytes(10);
+  const bytes = crypto().randomBytes(10);
   let id = "ap-";
   for (const b of bytes) id += ID_ALPHABET[b % ID_ALPHABET.length];
   return id;

@@ -11,10 +11,12 @@
  * operation: SQLite would otherwise keep writing to the unlinked file through its open
  * descriptor), or an unreadable row rejects, and the runtime runs nothing.
  */
-import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
+import { fs } from "../builtins.js";
 import type { ApprovalRecord, ApprovalStatus, ApprovalStore, ListFilter, TransitionPatch } from "./store.js";
+
+const { mkdirSync, statSync } = fs;
 
 const SCHEMA_VERSION = 1;
 

@@ -1,5 +1,7 @@
 /** Reading an audit log line by line, streaming (shared by verify and query). */
-import { createReadStream } from "node:fs";
+import { fs } from "../builtins.js";
+
+const { createReadStream } = fs;
 
 export interface Line {
   readonly n: number;

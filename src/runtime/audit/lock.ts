@@ -10,7 +10,9 @@
  * Known gap: two processes that both find a lock left by a dead process can both take it over (each
  * removes the stale file, one may remove the other's fresh lock). It needs a killed writer first.
  */
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { fs } from "../builtins.js";
+
+const { linkSync, readFileSync, unlinkSync, writeFileSync } = fs;
 
 function alive(pid: number): boolean {
   try {

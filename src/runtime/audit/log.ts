@@ -30,22 +30,15 @@
  * durable seq and hash. It only ever lags the log, so a log that ends before its head was cut
  * (`rplc audit verify` reports it, and opening it refuses to write on a shortened chain).
  */
-import {
-  closeSync,
-  existsSync,
-  type FSWatcher,
-  fdatasync,
-  fstatSync,
-  openSync,
-  readFileSync,
-  watch,
-  writeSync,
-} from "node:fs";
+import type { FSWatcher } from "node:fs";
+import { fs } from "../builtins.js";
 import { isoNow } from "../clock.js";
 import { RunplaneError } from "../errors.js";
 import { acquireLock } from "./lock.js";
 import { type AuditEntry, type AuditRecord, hashBody, recordBody } from "./record.js";
 import { type ChainEnd, recoverChainEnd } from "./recover.js";
+
+const { closeSync, existsSync, fdatasync, fstatSync, openSync, readFileSync, watch, writeSync } = fs;
 
 export type FsyncMode = "record" | "group" | "off";
 
@@ -63,8 +56,13 @@ const GROUP_BYTES = 256 * 1024;
 /** and inside `append` when this many are (only a program that never yields gets there). */
 const MAX_QUEUED_LINES = 4096;
 const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
-/** The queue buffer's size, kept between groups (a larger one is let go after its group). */
-const BUFFER_BYTES = 64 * 1024;
+/**
+ * The queue buffer's size, kept between groups (a larger one is let go after its group): room for
+ * a whole group with margin, so that an agent that yields between actions never grows it. (At
+ * 64 KiB it grew twice in every group of 256 records, and those calls were the slowest 1 % of
+ * guard calls: bench/results/runtime.md.)
+ */
+const BUFFER_BYTES = 2 * GROUP_BYTES;
 
 function writeFully(fd: number, data: Buffer, position: number | null): void {
   let off = 0;

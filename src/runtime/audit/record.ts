@@ -8,8 +8,9 @@
  * adding or moving any line breaks it. The verifier hashes the bytes as written and never
  * re-serialises, so the format does not depend on key order or number formatting elsewhere.
  */
-import { createHash, hash as oneShotHash } from "node:crypto";
+
 import type { DecisionKind, Effect } from "../../engine/decision.js";
+import { crypto } from "../builtins.js";
 
 export type Outcome =
   | "executed"
@@ -105,7 +106,7 @@ export function recordBody(seq: number, time: string, prev: string, e: AuditEntr
 
 /** SHA-256 of `body` in hex (the one-shot `crypto.hash`: no Hash object per record). */
 export function hashBody(body: string): string {
-  return oneShotHash("sha256", body, "hex");
+  return crypto().hash("sha256", body, "hex");
 }
 
 /** The full line (without its newline) for `body` with hash `hash`. */
@@ -134,5 +135,9 @@ export function statedHash(line: string): string | undefined {
 
 /** The SHA-256 of the line's body (the line without its hash), without copying the text. */
 export function bodyHash(line: string): string {
-  return createHash("sha256").update(line.slice(0, -SUFFIX_LENGTH), "utf8").update("}").digest("hex");
+  return crypto()
+    .createHash("sha256")
+    .update(line.slice(0, -SUFFIX_LENGTH), "utf8")
+    .update("}")
+    .digest("hex");
 }

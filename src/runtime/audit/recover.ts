@@ -7,8 +7,10 @@
  * (the file is truncated to the end of the last complete line). Earlier records are never touched.
  * A last complete line that is not a valid record is not a crash but damage: opening fails.
  */
-import { fstatSync, ftruncateSync, readSync, writeSync } from "node:fs";
+import { fs } from "../builtins.js";
 import { GENESIS, hashBody, splitLine } from "./record.js";
+
+const { fstatSync, ftruncateSync, readSync, writeSync } = fs;
 
 export interface ChainEnd {
   readonly seq: number;

@@ -114,7 +114,17 @@ function copy(
     } catch {
       v = "[unreadable]";
     }
-    out[key] = copy(v, below.length === 0 ? at : [...at, key], below, state, depth + 1);
+    const copied = copy(v, below.length === 0 ? at : [...at, key], below, state, depth + 1);
+    // An own `__proto__` key (JSON.parse makes them) stays a key: assigning it would set the
+    // copy's prototype and drop the field from the record.
+    if (key === "__proto__") {
+      Object.defineProperty(out, key, {
+        value: copied,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else out[key] = copied;
   }
   return out;
 }

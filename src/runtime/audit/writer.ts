@@ -3,12 +3,15 @@
  * a log that numbers and chains records for `onDecision` but keeps nothing. The runtime calls
  * `append` for every record when it has an `onDecision` hook and `add` for every record when not.
  */
-import { mkdirSync } from "node:fs";
+
 import { dirname } from "node:path";
+import { fs } from "../builtins.js";
 import { isoNow } from "../clock.js";
 import { RunplaneError } from "../errors.js";
 import { AuditLog, type AuditLogOptions } from "./log.js";
 import { type AuditEntry, type AuditRecord, GENESIS, hashBody, recordBody } from "./record.js";
+
+const { mkdirSync } = fs;
 
 export interface AuditWriter {
   /** The file, or undefined when nothing is kept. */

@@ -21,6 +21,17 @@ describe("redactor", () => {
     expect(request).toEqual(before);
   });
 
+  it("keeps an own __proto__ key as a field of the copy (it is not the copy's prototype)", () => {
+    const request = JSON.parse('{"action":"a","args":{"__proto__":{"sql":"DROP TABLE users"},"n":1}}');
+    const r = redactor([])(request);
+    const args = (r.value as { args: Record<string, unknown> }).args;
+    expect(Object.getPrototypeOf(args)).toBe(Object.prototype);
+    expect(Object.hasOwn(args, "__proto__")).toBe(true);
+    expect(JSON.stringify(r.value)).toBe(
+      '{"action":"a","args":{"__proto__":{"sql":"DROP TABLE users"},"n":1}}',
+    );
+  });
+
   it("matches any key with `*`, array items included", () => {
     const r = redactor(["args.*.password", "args.list.1"])({
       args: { a: { password: "p1", user: "x" }, b: { password: "p2" }, list: ["keep", "drop", "keep"] },
