@@ -266,16 +266,11 @@ class Emitter {
       ...p.locals.map((l) => l.value),
     ].some(readsRoot("now"));
     const decide = [
-      ...(readsNow
-        ? []
-        : [
-            "// `now` is never read: a request without `time` needs no clock",
-            "const noClock = () => 0;",
-            "",
-          ]),
       "export function decide(request) {",
       "  try {",
-      `    const now = requestTime(request${readsNow ? "" : ", noClock"});`,
+      readsNow
+        ? "    const now = requestTime(request);"
+        : "    const now = requestTime(request, null); // `now` is never read: no clock, only a check of `time`",
       "    const bad = shape(request, now);",
       "    if (bad !== null) return finalize(P, false, null, null, bad);",
       "    const action = request.action;",

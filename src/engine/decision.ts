@@ -12,31 +12,37 @@ export interface Request {
 }
 
 export interface MatchedRule {
-  rule: string;
-  effect: Effect;
-  reason: string;
+  readonly rule: string;
+  readonly effect: Effect;
+  readonly reason: string;
   /** `path:line:column` where the rule starts (its effect keyword). */
-  location: string;
+  readonly location: string;
 }
 
 export interface MatchedRisk {
-  name: string;
-  weight: number;
+  readonly name: string;
+  readonly weight: number;
 }
 
 export interface DecisionError {
-  rule?: string;
-  message: string;
+  readonly rule?: string;
+  readonly message: string;
 }
 
+/**
+ * What `decide` returns: a read-only value. The decision for a request that matches no rule, raises
+ * no risk and meets no error is the same frozen object on every call (one per policy, and one
+ * more for an unknown action), so that such a decision allocates nothing; copy a decision
+ * (`structuredClone`) to change it.
+ */
 export interface Decision {
-  decision: DecisionKind;
-  score: number;
-  matched: MatchedRule[];
-  risks: MatchedRisk[];
-  approval: { approvers: string[]; timeout_ms: number } | null;
-  errors: DecisionError[];
-  policy: { hash: string };
+  readonly decision: DecisionKind;
+  readonly score: number;
+  readonly matched: readonly MatchedRule[];
+  readonly risks: readonly MatchedRisk[];
+  readonly approval: { readonly approvers: readonly string[]; readonly timeout_ms: number } | null;
+  readonly errors: readonly DecisionError[];
+  readonly policy: { readonly hash: string };
 }
 
 export const SEVERITY: Readonly<Record<DecisionKind, number>> = { ALLOW: 0, REQUIRE_APPROVAL: 1, BLOCK: 2 };

@@ -93,11 +93,47 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The decisions for nothing held, no risk and no error: per policy, [declared action, unknown]. */
+const quiet = new WeakMap<PolicyInfo, readonly [Decision, Decision]>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 /**
  * Steps 5–9. `unknown` says the action named no declared action type (step 2: the setting
  * `unknown_action` stands in for `default`).
+ *
+ * When nothing held, no risk held and there was no error, the decision depends on the policy and
+ * `unknown` alone: it is made once, frozen, and returned on every such call, so that the usual
+ * decision of a busy guard allocates nothing.
  */
 export function finalize(
+  policy: PolicyInfo,
+  unknown: boolean,
+  held: readonly Held[] | null,
+  risks: readonly MatchedRisk[] | null,
+  errors: readonly DecisionError[] | null,
+): Decision {
+  if (held === null && risks === null && errors === null) {
+    let pair = quiet.get(policy);
+    if (pair === undefined) {
+      pair = [
+        deepFreeze(assemble(policy, false, null, null, null)),
+        deepFreeze(assemble(policy, true, null, null, null)),
+      ];
+      quiet.set(policy, pair);
+    }
+    return unknown ? pair[1] : pair[0];
+  }
+  return assemble(policy, unknown, held, risks, errors);
+}
+
+function assemble(
   policy: PolicyInfo,
   unknown: boolean,
   held: readonly Held[] | null,

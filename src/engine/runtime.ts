@@ -6,7 +6,6 @@
  *
  * This file is part of the runtime entry: it never imports the compiler or Chevrotain.
  */
-import { createRequire } from "node:module";
 import { initNatives } from "../natives/init.js";
 import { globMatcher, regexMatcher } from "../natives/patterns.js";
 import { lookupNative } from "../natives/table.js";
@@ -20,7 +19,9 @@ export const RUNTIME_ABI = 1;
 /** "Not computed yet" for decision locals. */
 const U: unique symbol = Symbol("unset");
 
-const require = createRequire(import.meta.url);
+// Not `import { createRequire } from "node:module"`: that ES import builds the facade of node:module,
+// which loads fs/promises, readline and the streams at start-up (src/runtime/builtins.ts).
+const require = process.getBuiltinModule("node:module").createRequire(import.meta.url);
 
 /** The ajv runtime modules standalone validators may `require` (see compile/validators.ts). */
 const AJV_MODULES = new Set([

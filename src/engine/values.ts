@@ -165,6 +165,16 @@ function digits(s: string, i: number, n: number): number {
  * Date object until the end): every request without a cached time goes through it.
  */
 export function parseTime(s: string): number | undefined {
+  return scanTime(s, true);
+}
+
+/** Whether `s` is an RFC 3339 date-time (parseTime without the arithmetic, and without a number to allocate). */
+export function isTime(s: string): boolean {
+  return scanTime(s, false) !== undefined;
+}
+
+/** parseTime when `value`, else 0 for a date-time (undefined for anything else either way). */
+function scanTime(s: string, value: boolean): number | undefined {
   const n = s.length;
   if (n < 20 || n > 40) return undefined;
   const year = digits(s, 0, 4);
@@ -219,6 +229,7 @@ export function parseTime(s: string): number | undefined {
   } else {
     return undefined;
   }
+  if (!value) return 0;
   const leap = second === 60;
   const clock = hour * 3_600_000 + minute * 60_000 + (leap ? 59_999 : second * 1000 + ms);
   return daysFromCivil(year, month, day) * 86_400_000 + clock - offset;

@@ -7,9 +7,10 @@
  * ESM and loaded by `initShell()` with `import()`; emitted modules await it only when they call
  * `shell.*` (init.ts `needsInit`).
  */
-import { createRequire } from "node:module";
 
-const require = createRequire(import.meta.url);
+// Not `import { createRequire } from "node:module"`: that ES import builds the facade of node:module,
+// which loads fs/promises, readline and the streams at start-up (src/runtime/builtins.ts).
+const require = process.getBuiltinModule("node:module").createRequire(import.meta.url);
 
 export function lazy<T>(id: string): () => T {
   let loaded: T | undefined;

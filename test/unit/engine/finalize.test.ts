@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, type ResolvedSettings } from "../../../src/check/program.js";
-import type { MatchedRisk } from "../../../src/engine/decision.js";
+import type { DecisionError, MatchedRisk, MatchedRule } from "../../../src/engine/decision.js";
 import {
   errorMessage,
   fail,
@@ -129,9 +129,44 @@ describe("finalize", () => {
     const risks = holdRisk(null, { id: "r", location: "" }, 1);
     const errors = fail(null, "r", new RuntimeFault("e"));
     const d = finalize(policy(), false, null, risks, errors);
-    d.risks.push({ name: "x", weight: 1 });
-    d.errors.push({ message: "y" });
+    (d.risks as MatchedRisk[]).push({ name: "x", weight: 1 });
+    (d.errors as DecisionError[]).push({ message: "y" });
     expect(risks).toHaveLength(1);
     expect(errors).toHaveLength(1);
+  });
+
+  it("returns one frozen decision per policy when nothing held, no risk and no error", () => {
+    const p = policy();
+    const known = finalize(p, false, null, null, null);
+    expect(finalize(p, false, null, null, null)).toBe(known);
+    expect(Object.isFrozen(known) && Object.isFrozen(known.matched) && Object.isFrozen(known.policy)).toBe(
+      true,
+    );
+    expect(() => (known.matched as MatchedRule[]).push({} as MatchedRule)).toThrow(TypeError);
+    const unknown = finalize(p, true, null, null, null);
+    expect(unknown).not.toBe(known);
+    expect(finalize(p, true, null, null, null)).toBe(unknown);
+    expect(finalize(policy(), false, null, null, null)).not.toBe(known);
+    expect(known).toEqual({
+      decision: "ALLOW",
+      score: 0,
+      matched: [],
+      risks: [],
+      approval: null,
+      errors: [],
+      policy: { hash: p.hash },
+    });
+    // Anything held, any risk or error: a fresh decision.
+    const held = finalize(
+      p,
+      false,
+      hold(null, { id: "a", effect: "allow", location: "x" }, null),
+      null,
+      null,
+    );
+    expect(held).not.toBe(
+      finalize(p, false, hold(null, { id: "a", effect: "allow", location: "x" }, null), null, null),
+    );
+    expect(Object.isFrozen(held)).toBe(false);
   });
 });

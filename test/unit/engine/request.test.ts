@@ -4,7 +4,7 @@
  * decision with errors, from both engines, in bounded time: never an exception.
  */
 import { describe, expect, it } from "vitest";
-import { MAX_DEPTH, schemaMessage, shapeErrors } from "../../../src/engine/request.js";
+import { MAX_DEPTH, requestTime, schemaMessage, shapeErrors } from "../../../src/engine/request.js";
 import { enginesFor } from "../../conformance/harness.js";
 
 const POLICY = `
@@ -75,6 +75,23 @@ describe("request shape", () => {
         .map((v) => `"${v}"`)
         .join(", ")}, …`,
     );
+  });
+});
+
+describe("requestTime", () => {
+  it("is the request's time, the clock's when it has none, NaN when it is not RFC 3339", () => {
+    expect(requestTime({ action: "a", time: "2026-11-24T10:00:00Z" })).toBe(Date.UTC(2026, 10, 24, 10));
+    expect(requestTime({ action: "a" }, () => 42)).toBe(42);
+    expect(requestTime({ action: "a", time: undefined }, () => 42)).toBe(42);
+    expect(requestTime({ action: "a", time: "yesterday" })).toBeNaN();
+    expect(requestTime({ action: "a", time: 5 })).toBeNaN();
+  });
+
+  it("without a clock (a policy that never reads now) is 0 or NaN: it only checks the time", () => {
+    expect(requestTime({ action: "a", time: "2026-11-24T10:00:00Z" }, null)).toBe(0);
+    expect(requestTime({ action: "a" }, null)).toBe(0);
+    expect(requestTime({ action: "a", time: "2026-13-01T00:00:00Z" }, null)).toBeNaN();
+    expect(requestTime({ action: "a", time: ["x"] }, null)).toBeNaN();
   });
 });
 
