@@ -46,7 +46,9 @@ function jsonProblem(value: unknown, depth: number): string | null {
       if (depth >= MAX_DEPTH) return `: nested deeper than ${MAX_DEPTH} levels (or cyclic)`;
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
-          const p = jsonProblem(value[i], depth + 1);
+          const v = value[i];
+          if (typeof v === "string" || typeof v === "boolean") continue; // the usual leaves, without a call
+          const p = jsonProblem(v, depth + 1);
           if (p !== null) return `/${i}${p}`;
         }
         return null;
@@ -54,7 +56,9 @@ function jsonProblem(value: unknown, depth: number): string | null {
       // for…in with an own-property test walks without allocating a key array.
       for (const key in value) {
         if (!HOP.call(value, key)) continue;
-        const p = jsonProblem((value as Record<string, unknown>)[key], depth + 1);
+        const v = (value as Record<string, unknown>)[key];
+        if (typeof v === "string" || typeof v === "boolean") continue;
+        const p = jsonProblem(v, depth + 1);
         if (p !== null) return `/${pointerSegment(key)}${p}`;
       }
       return null;
@@ -86,7 +90,7 @@ export function shapeErrors(request: unknown, now: number): DecisionError[] | nu
       );
     }
   }
-  if (!Object.hasOwn(request, "action")) errors = push(errors, "/action: is required");
+  if (!HOP.call(request, "action")) errors = push(errors, "/action: is required");
   else if (typeof request.action !== "string") errors = push(errors, "/action: must be a string");
   errors = objectField(request, "args", errors);
   errors = objectField(request, "context", errors);
@@ -99,7 +103,7 @@ function objectField(
   key: "args" | "context",
   errors: DecisionError[] | null,
 ) {
-  if (!Object.hasOwn(request, key)) return errors;
+  if (!HOP.call(request, key)) return errors;
   const v = request[key];
   if (v === undefined) return errors;
   if (!isObject(v)) return push(errors, `/${key}: must be an object`);
@@ -111,13 +115,13 @@ const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** `args` of a well-shaped request (default `{}`). */
 export function argsOf(request: Record<string, unknown>): Record<string, unknown> {
-  const v = Object.hasOwn(request, "args") ? request.args : undefined;
+  const v = HOP.call(request, "args") ? request.args : undefined;
   return (v ?? EMPTY) as Record<string, unknown>;
 }
 
 /** `context` of a well-shaped request (default `{}`). */
 export function contextOf(request: Record<string, unknown>): Record<string, unknown> {
-  const v = Object.hasOwn(request, "context") ? request.context : undefined;
+  const v = HOP.call(request, "context") ? request.context : undefined;
   return (v ?? EMPTY) as Record<string, unknown>;
 }
 
@@ -128,7 +132,7 @@ export function contextOf(request: Record<string, unknown>): Record<string, unkn
  * are numbers V8 returns without allocating, where an epoch in milliseconds is a new heap number.
  */
 export function requestTime(request: unknown, clock: (() => number) | null = Date.now): number {
-  if (!isObject(request) || !Object.hasOwn(request, "time")) return clock === null ? 0 : clock();
+  if (!isObject(request) || !HOP.call(request, "time")) return clock === null ? 0 : clock();
   const t = request.time;
   if (t === undefined) return clock === null ? 0 : clock();
   if (typeof t !== "string") return Number.NaN;

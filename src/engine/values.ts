@@ -30,9 +30,12 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+const HOP = Object.prototype.hasOwnProperty;
+
 /** An own property of an object, or undefined (absent). Never reads the prototype. */
 export function get(object: unknown, key: string): unknown {
-  return isObject(object) && Object.hasOwn(object, key) ? object[key] : undefined;
+  // hasOwnProperty.call, which V8 (Node 20) optimizes, rather than Object.hasOwn (twice as slow).
+  return isObject(object) && HOP.call(object, key) ? object[key] : undefined;
 }
 
 /** A field that must be there (`x.f` outside `has`/`??`): absent is a runtime error. */
@@ -165,13 +168,27 @@ function digits(s: string, i: number, n: number): number {
  * Date object until the end): every request without a cached time goes through it.
  */
 export function parseTime(s: string): number | undefined {
-  return scanTime(s, true);
+  if (s === lastText) return lastTime;
+  const t = scanTime(s, true);
+  lastText = s;
+  lastTime = t;
+  return t;
 }
+
+/** The last string parseTime parsed and its result: a runtime fills in the same time for every request of a millisecond. */
+let lastText = "";
+let lastTime: number | undefined;
 
 /** Whether `s` is an RFC 3339 date-time (parseTime without the arithmetic, and without a number to allocate). */
 export function isTime(s: string): boolean {
-  return scanTime(s, false) !== undefined;
+  if (s === lastChecked) return lastValid;
+  lastValid = scanTime(s, false) !== undefined;
+  lastChecked = s;
+  return lastValid;
 }
+
+let lastChecked = "";
+let lastValid = false;
 
 /** parseTime when `value`, else 0 for a date-time (undefined for anything else either way). */
 function scanTime(s: string, value: boolean): number | undefined {

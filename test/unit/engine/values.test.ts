@@ -7,6 +7,7 @@ import {
   get,
   index,
   isIn,
+  isTime,
   need,
   parseTime,
   RuntimeFault,
@@ -63,6 +64,18 @@ describe("time", () => {
     expect(parseTime("0001-01-01T00:00:00Z")).toBe(-62135596800000);
     expect(parseTime("2016-12-31T23:59:60Z")).toBe(Date.UTC(2016, 11, 31, 23, 59, 59, 999));
     expect(parseTime("2024-02-29T00:00:00Z")).toBe(Date.UTC(2024, 1, 29));
+  });
+
+  it("remembers only the last string: alternating times and invalid ones stay right", () => {
+    for (let i = 0; i < 3; i++) {
+      expect(parseTime("2026-11-24T10:00:00Z")).toBe(Date.UTC(2026, 10, 24, 10));
+      expect(parseTime("2026-02-30T10:00:00Z")).toBeUndefined();
+      expect(parseTime("2026-11-24T10:00:01Z")).toBe(Date.UTC(2026, 10, 24, 10, 0, 1));
+      expect(isTime("2026-11-24T10:00:00Z")).toBe(true);
+      expect(isTime("2026-02-30T10:00:00Z")).toBe(false);
+      expect(isTime("2026-02-28T10:00:00Z")).toBe(true);
+      expect(isTime("2026-02-28T10:00:00")).toBe(false);
+    }
   });
 
   it("agrees with Date.parse over the whole range of years, year 0 and leap days included", () => {
