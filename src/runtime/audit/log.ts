@@ -1,9 +1,12 @@
 /**
  * The audit log writer: appends hash-chained records (record.ts) to a JSON Lines file.
  *
- * `append` is synchronous: it numbers the record, chains and hashes it, and queues its line
- * (encoded into one buffer as it comes), so records made in one process are numbered densely in
- * the order they were made, however many guards run at once. Queued lines are written in groups,
+ * `append` is synchronous: it numbers the record and makes its JSON, so records made in one
+ * process are numbered densely in the order they were made, however many guards run at once, and
+ * what a record says is fixed when it is appended (a record that cannot be made throws there, and
+ * the action does not run). Chaining it (its `prev`, the SHA-256) and encoding its line into the
+ * queue buffer are deferred to the group write, in order, between calls: `add` costs a guard only
+ * the JSON (`append`, which returns the hash, chains at once). Queued lines are written in groups,
  * always by this thread and in order (a synchronous write() of the whole group, which lands in
  * the page cache in microseconds), between calls rather than inside one; making them durable
  * (fdatasync) runs in the background thread pool:
@@ -35,7 +38,7 @@ import { fs } from "../builtins.js";
 import { isoNow } from "../clock.js";
 import { RunplaneError } from "../errors.js";
 import { acquireLock } from "./lock.js";
-import { type AuditEntry, type AuditRecord, hashBody, recordBody } from "./record.js";
+import { type AuditEntry, type AuditRecord, hashBody, recordHead, withPrev } from "./record.js";
 import { type ChainEnd, recoverChainEnd } from "./recover.js";
 
 const { closeSync, existsSync, fdatasync, fstatSync, openSync, readFileSync, watch, writeSync } = fs;
@@ -93,6 +96,11 @@ export class AuditLog {
   private prev: string;
   /** The time of the last record appended. */
   private time = "";
+  /** Records numbered but not chained yet: each one's JSON up to its `prev` (record.ts recordHead). */
+  private unchained: string[] = [];
+  private unchainedChars = 0;
+  /** The `prev` of the last record chained. */
+  private lastPrev = "";
   /** Queued lines, UTF-8 encoded: `queuedBytes` bytes of `buffer`, `queuedLines` lines. */
   private buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private queuedBytes = 0;
@@ -238,28 +246,41 @@ export class AuditLog {
 
   /** Number, chain and queue a record; returns it as it will be written. */
   append(entry: AuditEntry): AuditRecord {
-    const prev = this.prev;
     const seq = this.add(entry);
-    return { ...entry, seq, time: this.time, prev, hash: this.prev };
+    this.chain();
+    return { ...entry, seq, time: this.time, prev: this.lastPrev, hash: this.prev };
   }
 
-  /** `append`, returning only the record's seq (no copy of the record is made). */
+  /** Number a record and make its JSON; returns its seq (chained at the group write). */
   add(entry: AuditEntry): number {
     this.usable();
     const seq = this.seq + 1;
     const time = isoNow();
-    const body = recordBody(seq, time, this.prev, entry);
-    const hash = hashBody(body);
-    this.queue(body, hash);
+    const head = recordHead(seq, time, entry);
+    this.unchained.push(head);
+    this.unchainedChars += head.length;
     this.seq = seq;
-    this.prev = hash;
     this.time = time;
-    if (this.queuedLines >= MAX_QUEUED_LINES || this.queuedBytes >= MAX_QUEUED_BYTES) this.writeQueued();
-    else
-      this.schedule(
-        this.mode === "record" || this.queuedLines >= GROUP_LINES || this.queuedBytes >= GROUP_BYTES,
-      );
+    const lines = this.queuedLines + this.unchained.length;
+    const bytes = this.queuedBytes + this.unchainedChars;
+    if (lines >= MAX_QUEUED_LINES || bytes >= MAX_QUEUED_BYTES) this.writeQueued();
+    else this.schedule(this.mode === "record" || lines >= GROUP_LINES || bytes >= GROUP_BYTES);
     return seq;
+  }
+
+  /** Chain the records added since the last call, in order, and queue their lines. */
+  private chain(): void {
+    const heads = this.unchained;
+    if (heads.length === 0) return;
+    for (let i = 0; i < heads.length; i++) {
+      const body = withPrev(heads[i] as string, this.prev);
+      const hash = hashBody(body);
+      this.queue(body, hash);
+      this.lastPrev = this.prev;
+      this.prev = hash;
+    }
+    this.unchained = [];
+    this.unchainedChars = 0;
   }
 
   /**
@@ -306,6 +327,7 @@ export class AuditLog {
   /** Write every queued line now (synchronously, in order), then start a sync. */
   private writeQueued(): void {
     if (this.broken !== undefined) return;
+    this.chain();
     if (this.queuedLines > 0) {
       const first = this.writtenSeq + 1;
       const bytes = this.queuedBytes;

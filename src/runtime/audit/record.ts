@@ -82,7 +82,15 @@ export const GENESIS = "0".repeat(64);
 
 /** The record's JSON without `hash`, keys in a fixed order. */
 export function recordBody(seq: number, time: string, prev: string, e: AuditEntry): string {
-  return JSON.stringify({
+  return withPrev(recordHead(seq, time, e), prev);
+}
+
+/**
+ * The record's JSON up to where `prev` goes (its last key): the part that can be made before the
+ * previous record's hash is known. `withPrev(recordHead(…), prev)` is the body.
+ */
+export function recordHead(seq: number, time: string, e: AuditEntry): string {
+  const json = JSON.stringify({
     seq,
     time,
     action: e.action,
@@ -100,8 +108,13 @@ export function recordBody(seq: number, time: string, prev: string, e: AuditEntr
     error: e.error,
     candidate: e.candidate,
     policy: e.policy,
-    prev,
   });
+  return json.slice(0, -1);
+}
+
+/** A record head closed with its `prev` (a hash: hex digits, nothing to escape). */
+export function withPrev(head: string, prev: string): string {
+  return `${head},"prev":"${prev}"}`;
 }
 
 /** SHA-256 of `body` in hex (the one-shot `crypto.hash`: no Hash object per record). */

@@ -33,6 +33,26 @@ describe("AuditLog", () => {
     expect(readHead(file)).toEqual({ seq: 50, hash: records[49]!.hash });
   });
 
+  it("add() makes the record's JSON at once and chains it later, in order, mixed with append()", async () => {
+    const file = path.join(tempDir(), "audit.jsonl");
+    const log = AuditLog.open(file);
+    const seqs = [log.add(entry(0)), log.add(entry(1))];
+    const third = log.append(entry(2)); // chains the two before it first
+    seqs.push(log.add(entry(3)));
+    // A record that cannot be made throws in add(), and takes no number.
+    expect(() => log.add({ ...entry(9), request: { n: 1n } })).toThrow(TypeError);
+    const fifth = log.append(entry(4));
+    await log.close();
+    expect(seqs).toEqual([1, 2, 4]);
+    expect([third.seq, fifth.seq]).toEqual([3, 5]);
+    const lines = linesOf(file).map((l) => JSON.parse(l) as { seq: number; prev: string; hash: string });
+    expect(lines.map((l) => l.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(lines[2]).toMatchObject({ prev: lines[1]!.hash, hash: third.hash });
+    expect(third.prev).toBe(lines[1]!.hash);
+    expect(fifth.prev).toBe(lines[3]!.hash);
+    expect(await verifyAuditLog(file)).toMatchObject({ ok: true, records: 5 });
+  });
+
   it("continues the chain when opened again", async () => {
     const file = path.join(tempDir(), "audit.jsonl");
     const a = AuditLog.open(file);
