@@ -104,6 +104,7 @@ function handWritten(q: typeof request): Decision {
 
 const ENVS = new Set(["dev", "staging", "production"]);
 const TOP = new Set(["action", "args", "context", "time"]);
+const HOP = Object.prototype.hasOwnProperty; // optimized inside for…in on Node 20, Object.hasOwn is not
 const RFC3339 = /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:[Zz]|[+-]\d\d:\d\d)$/;
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
@@ -115,10 +116,15 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
  * enum), and the form of an RFC 3339 `time` (a regular expression: no calendar check, which the
  * compiled module makes).
  */
+// A top-level function, not a closure per call: tsx (which runs the benchmarks) names every closure
+// it creates with a defineProperty, ~500 ns each.
+function bad(message: string): Decision {
+  return finalize(info, false, null, null, [{ message }]);
+}
+
 function handWrittenChecked(q: unknown): Decision {
-  const bad = (message: string) => finalize(info, false, null, null, [{ message }]);
   if (!isRecord(q)) return bad("request: must be a JSON object");
-  for (const key in q) if (Object.hasOwn(q, key) && !TOP.has(key)) return bad(`/${key}: unknown`);
+  for (const key in q) if (HOP.call(q, key) && !TOP.has(key)) return bad(`/${key}: unknown`);
   if (typeof q.action !== "string") return bad("/action: must be a string");
   const a = q.args;
   const c = q.context;
