@@ -115,8 +115,13 @@ export const LIST_NATIVES: readonly NativeFunction[] = [
       return ok(T.bool);
     },
     impl: (xs: unknown, ys: unknown) => {
+      const a = list(xs, "intersects");
       const b = list(ys, "intersects");
-      return list(xs, "intersects").some((x) => b.some((y) => jsonEqual(x, y)));
+      for (let i = 0; i < a.length; i++) {
+        if (!(i in a)) continue;
+        for (let j = 0; j < b.length; j++) if (j in b && jsonEqual(a[i], b[j])) return true;
+      }
+      return false;
     },
   },
 ];
