@@ -9,7 +9,7 @@
  */
 import type { ResolvedSettings } from "../check/program.js";
 import type { Decision, DecisionError, DecisionKind, Effect, MatchedRisk, MatchedRule } from "./decision.js";
-import { RuntimeFault } from "./values.js";
+import { deepFreeze, RuntimeFault } from "./values.js";
 
 /** A rule as the rule table lists it. `approvers`/`timeout_ms` only on `require approval` rules. */
 export interface RuleEntry {
@@ -95,14 +95,6 @@ function compareText(a: string, b: string): number {
 
 /** The decisions for nothing held, no risk and no error: per policy, [declared action, unknown]. */
 const quiet = new WeakMap<PolicyInfo, readonly [Decision, Decision]>();
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /**
  * Steps 5–9. `unknown` says the action named no declared action type (step 2: the setting

@@ -11,7 +11,20 @@ import { globMatcher, regexMatcher } from "../natives/patterns.js";
 import { lookupNative } from "../natives/table.js";
 import { fail, finalize, hold, holdRisk } from "./finalize.js";
 import { argsOf, contextOf, requestTime, shapeErrors, validate } from "./request.js";
-import { convertTimes, div, entry, entryIn, eq, get, index, isIn, mod, need, needIn } from "./values.js";
+import {
+  convertTimes,
+  deepFreeze,
+  div,
+  entry,
+  entryIn,
+  eq,
+  get,
+  index,
+  isIn,
+  mod,
+  need,
+  needIn,
+} from "./values.js";
 
 /** The version of the contract between emitted modules and this runtime. */
 export const RUNTIME_ABI = 1;
@@ -31,15 +44,6 @@ const AJV_MODULES = new Set([
   "ajv/dist/runtime/validation_error",
   "ajv-formats/dist/formats",
 ]);
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
-    else for (const key in value) if (Object.hasOwn(value, key)) deepFreeze(value[key]);
-  }
-  return value;
-}
 
 let ready: Promise<void> | undefined;
 
