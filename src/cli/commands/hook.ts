@@ -24,6 +24,8 @@ import path from "node:path";
 import { type Command, Option } from "commander";
 import type { LoadedPolicy } from "../../engine/load.js";
 import type { HookAnswer } from "../../integrations/claude-code.js";
+import { loadPolicySpec } from "../../runtime/policy.js";
+import { createRunplane } from "../../runtime/runplane.js";
 import type { Runplane } from "../../runtime/types.js";
 import { type CliIo, usageError } from "../io.js";
 import { collectEach } from "../options.js";
@@ -108,8 +110,6 @@ export async function claudeCodeHookCommand(opts: ClaudeCodeHookCliOptions, io: 
   const deadline = started + seconds * 1000;
   let runplane: Runplane;
   try {
-    const { loadPolicySpec } = await import("../../runtime/policy.js");
-    const { createRunplane } = await import("../../runtime/runplane.js");
     // Loaded once: a call that waits for the audit log's lock does not compile the policy again.
     const active = await loadPolicySpec([...opts.policy], base);
     const policy: LoadedPolicy = { hash: active.hash, decide: active.decide, rules: [], risks: [] };

@@ -20,7 +20,9 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { type Command, Option } from "commander";
 import type { McpProxyClosed } from "../../integrations/mcp.js";
+import { formatDuration, summarizeRequest } from "../../runtime/approvals/describe.js";
 import type { ApprovalRecord } from "../../runtime/approvals/store.js";
+import { createRunplane } from "../../runtime/runplane.js";
 import type { Runplane } from "../../runtime/types.js";
 import { type CliIo, usageError } from "../io.js";
 import { collectEach } from "../options.js";
@@ -89,12 +91,7 @@ export async function mcpProxyCommand(
     ? `sqlite:${path.resolve(cwd, storeSpec.slice("sqlite:".length))}`
     : storeSpec;
 
-  const [{ createRunplane }, { createMcpProxy, describeCommand }, { summarizeRequest, formatDuration }] =
-    await Promise.all([
-      import("../../runtime/runplane.js"),
-      import("../../integrations/mcp.js"),
-      import("../../runtime/approvals/describe.js"),
-    ]);
+  const { createMcpProxy, describeCommand } = await import("../../integrations/mcp.js");
   const say = (line: string) => io.stderr(`${prefix}${line}\n`);
 
   const announce = (a: ApprovalRecord) => {

@@ -85,6 +85,15 @@ describe("the runtime entry (dist/index.js)", () => {
     for (const framework of FRAMEWORKS) expect(has(urls, framework), framework).toBe(false);
   });
 
+  it("is two files: the entry and one chunk holding all of the runtime (tsup.config.ts)", () => {
+    const urls = loaded(builtModule, "memory", "files");
+    const files = new Set(urls.filter((u) => u.includes("/dist/")).map((u) => u.slice(u.indexOf("/dist/"))));
+    expect([...files].sort()).toEqual([
+      expect.stringMatching(/^\/dist\/chunk-[A-Z0-9]+\.js$/),
+      "/dist/index.js",
+    ]);
+  });
+
   it("control: an integration entry loads its framework, and only that one", () => {
     const script = `await import(${JSON.stringify(pathToFileURL(path.join(ROOT, "dist/integrations/langchain.js")).href)});`;
     writeFileSync(path.join(dir, "child-langchain.mjs"), script);
