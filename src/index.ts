@@ -8,7 +8,7 @@ export type {
   MatchedRule,
   Request,
 } from "./engine/decision.js";
-export { type LoadedPolicy, loadPolicy, PolicyLoadError } from "./engine/load.js";
+export { type LoadedPolicy, type LoadOptions, loadPolicy, PolicyLoadError } from "./engine/load.js";
 /** What compiled policy modules import; not for application code. */
 export { __runtime } from "./engine/runtime.js";
 export {

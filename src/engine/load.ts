@@ -8,9 +8,12 @@
  * marker and import line, turns its top-level `export`s into plain declarations and runs the
  * body as an async function given this process's runtime. The emitter guarantees the lines it
  * rewrites (no user text ever starts a line: every string is JSON-escaped, U+2028/2029 included).
+ * A module loaded from a file is compiled with V8's code cache beside it (code-cache.ts).
  *
  * Part of the runtime: it never imports the compiler or Chevrotain.
  */
+import { resolve as resolvePath } from "node:path";
+import { compileWithCache } from "./code-cache.js";
 import type { Decision } from "./decision.js";
 import type { RiskEntry, RuleEntry } from "./finalize.js";
 import { __runtime, RUNTIME_ABI } from "./runtime.js";
@@ -55,30 +58,48 @@ function toFunctionBody(source: string, origin: string): string {
   return `"use strict";\n${body}\nreturn { decide, hash, rules, risks };`;
 }
 
+export interface LoadOptions {
+  /**
+   * For a module loaded from a file: keep V8's compiled code of it in `<file>.v8cache` and use it
+   * on later loads (code-cache.ts). Default true.
+   */
+  readonly codeCache?: boolean;
+}
+
 /**
  * Load a compiled module from its source text (anything with a line break) or from a file path.
  * Rejects with PolicyLoadError when the text is not a module built by rplc.
  */
 export async function loadPolicy(
   input: string | { readonly source: string } | { readonly path: string },
+  options: LoadOptions = {},
 ): Promise<LoadedPolicy> {
   let source: string;
+  let file: string | undefined;
+  let bytes: Buffer | undefined;
   let origin = "the source";
   if (typeof input === "string" ? input.includes("\n") : "source" in input) {
     source = typeof input === "string" ? input : (input as { source: string }).source;
   } else {
     const path = typeof input === "string" ? input : (input as { path: string }).path;
+    file = path;
     origin = `\`${path}\``;
     try {
-      // Imported here: loading from a string (the common case in tests and bundles) never needs fs.
-      const { readFile } = await import("node:fs/promises");
-      source = await readFile(path, "utf8");
+      bytes = process.getBuiltinModule("node:fs").readFileSync(path);
+      source = bytes.toString("utf8");
     } catch (e) {
       throw new PolicyLoadError(`cannot read ${origin}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const run = new AsyncFunction("rt", toFunctionBody(source, origin));
-  const loaded = await run(__runtime);
+  const body = toFunctionBody(source, origin);
+  let loaded: LoadedPolicy;
+  if (file !== undefined && bytes !== undefined && options.codeCache !== false) {
+    const compiled = compileWithCache(body, resolvePath(file), bytes);
+    loaded = (await compiled.run(__runtime)) as LoadedPolicy;
+    compiled.save();
+  } else {
+    loaded = await new AsyncFunction("rt", body)(__runtime);
+  }
   return Object.freeze({
     hash: loaded.hash,
     rules: loaded.rules,

@@ -1,0 +1,83 @@
+/**
+ * The V8 code cache beside a policy module loaded from a file (src/engine/code-cache.ts): written
+ * on the first load, used by later ones, and never trusted for a module that changed.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { compile } from "../../../src/compile/compile.js";
+import { loadPolicy } from "../../../src/engine/load.js";
+import { removeTempTrees, tempTree } from "../../cli/helpers.js";
+
+afterAll(removeTempTrees);
+
+const POLICY = "action a.b { x: number }\non a.b { block big when args.x > 10 }\n";
+
+async function moduleFile(): Promise<string> {
+  const r = await compile({ sources: [{ path: "a.rplc", text: POLICY }] }, { cwd: "/x" });
+  const file = path.join(tempTree({}), "policy.mjs");
+  writeFileSync(file, r.value?.code ?? "");
+  return file;
+}
+
+const decide = async (file: string, x: number, codeCache?: boolean) =>
+  (await loadPolicy(file, { codeCache })).decide({ action: "a.b", args: { x } }).decision;
+
+describe("the code cache of a policy module", () => {
+  it("is written beside the module on the first load and holds the module's exact bytes", async () => {
+    const file = await moduleFile();
+    expect(await decide(file, 11)).toBe("BLOCK");
+    const cache = readFileSync(`${file}.v8cache`);
+    const nl = cache.indexOf(10);
+    expect(JSON.parse(cache.toString("utf8", 0, nl))).toMatchObject({
+      format: 1,
+      v8: process.versions.v8,
+      bytes: readFileSync(file).length,
+    });
+    expect(cache.subarray(nl + 1).indexOf(readFileSync(file))).toBe(0);
+    // A second load decides the same, and leaves no temporary file behind.
+    expect(await decide(file, 11)).toBe("BLOCK");
+    expect(await decide(file, 3)).toBe("ALLOW");
+    expect(readdirSync(path.dirname(file)).sort()).toEqual(["policy.mjs", "policy.mjs.v8cache"]);
+  });
+
+  it("is not used for a module edited in place, even to the same length", async () => {
+    const file = await moduleFile();
+    expect(await decide(file, 50)).toBe("BLOCK");
+    const text = readFileSync(file, "utf8");
+    // The rule table is top-level code, which the cache holds compiled: "block" → "allow".
+    expect(text).toContain('{ id: "big", effect: "block"');
+    writeFileSync(file, text.replace('{ id: "big", effect: "block"', '{ id: "big", effect: "allow"'));
+    expect(readFileSync(file).length).toBe(Buffer.byteLength(text));
+    expect(await decide(file, 50)).toBe("ALLOW");
+  });
+
+  it("a damaged cache is ignored and rewritten", async () => {
+    const file = await moduleFile();
+    await decide(file, 11);
+    const cache = readFileSync(`${file}.v8cache`);
+    writeFileSync(
+      `${file}.v8cache`,
+      Buffer.concat([cache.subarray(0, cache.length - 500), Buffer.alloc(500, 7)]),
+    );
+    expect(await decide(file, 11)).toBe("BLOCK");
+    writeFileSync(`${file}.v8cache`, "not a cache");
+    expect(await decide(file, 11)).toBe("BLOCK");
+    expect(readFileSync(`${file}.v8cache`).subarray(0, 1).toString()).toBe("{");
+  });
+
+  it("is neither read nor written with codeCache: false, nor for a module given as text", async () => {
+    const file = await moduleFile();
+    expect(await decide(file, 11, false)).toBe("BLOCK");
+    expect(existsSync(`${file}.v8cache`)).toBe(false);
+    await loadPolicy(readFileSync(file, "utf8"));
+    expect(existsSync(`${file}.v8cache`)).toBe(false);
+  });
+
+  it("a cache that cannot be written is no error", async () => {
+    const file = await moduleFile();
+    mkdirSync(`${file}.v8cache`); // a directory where the cache would go: the rename fails
+    expect(await decide(file, 11)).toBe("BLOCK");
+    expect(readdirSync(path.dirname(file)).sort()).toEqual(["policy.mjs", "policy.mjs.v8cache"]);
+  });
+});
