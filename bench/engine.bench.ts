@@ -8,7 +8,8 @@
  * 2. 1,000 rules over 50 actions (bench/large-policy.ts): median per decision, compiled and
  *    interpreted.
  * 3. Loading a 1,000-rule module: `loadPolicy(source)` and a real `import()` of the file, in this
- *    process, and `import "runplane"` (dist/) plus `loadPolicy(file)` in fresh processes.
+ *    process, and `import "runplane"` (dist/) plus `loadPolicy(file)` in fresh processes, with the
+ *    module's code cache (written by the first of them) and without it.
  * 4. Bytes allocated per decision (10 rules), when nothing matches and when a rule and a risk do:
  *    a child process (`--alloc`, with `--expose-gc`, `--allow-natives-syntax` and a young generation large enough that no
  *    collection runs while measuring) reads the young generation's size before and after 10,000
@@ -311,11 +312,13 @@ for (let i = 0; i < 15; i++) {
 // fresh process: what an agent pays at start-up.
 // The first `import()` of a process also starts Node's ES module loader (~5 ms here), which an
 // agent written as an ES module has already paid for its own code: it is timed apart (`loader`).
-const cold: { loader: number; imp: number; load: number }[] = [];
+const cold: { loader: number; imp: number; load: number; first: number }[] = [];
 const entry = path.resolve("dist/index.js");
 const moduleFile = path.join(dir, "policy-0.mjs");
 const emptyFile = path.join(dir, "empty.mjs");
 writeFileSync(moduleFile, large.code);
+// The same module under another name, loaded without the code cache: what the first load costs.
+writeFileSync(`${moduleFile.slice(0, -4)}-copy.mjs`, `${large.code}// copy\n`);
 writeFileSync(emptyFile, "export {};\n");
 for (let i = 0; i < 15; i++) {
   const script = `const t = performance.now();
@@ -324,9 +327,12 @@ const t0 = performance.now();
 const { loadPolicy } = await import(${JSON.stringify(pathToFileURL(entry).href)});
 const t1 = performance.now();
 await loadPolicy(${JSON.stringify(moduleFile)});
-console.log(JSON.stringify({ loader: t0 - t, imp: t1 - t0, load: performance.now() - t1 }));`;
+const t2 = performance.now();
+await loadPolicy(${JSON.stringify(`${moduleFile.slice(0, -4)}-copy.mjs`)}, { codeCache: false });
+console.log(JSON.stringify({ loader: t0 - t, imp: t1 - t0, load: t2 - t1, first: performance.now() - t2 }));`;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
-  if (r.status === 0) cold.push(JSON.parse(r.stdout) as { loader: number; imp: number; load: number });
+  if (r.status === 0)
+    cold.push(JSON.parse(r.stdout) as { loader: number; imp: number; load: number; first: number });
 }
 rmSync(dir, { recursive: true, force: true });
 
@@ -345,7 +351,7 @@ console.log(
 console.log(
   cold.length === 0
     ? "fresh process: dist/index.js missing or failing (run `npx tsup`)"
-    : `fresh process, median of ${cold.length}: the ES module loader's start ${median(cold.map((c) => c.loader)).toFixed(1)} ms, then import "runplane" (dist) ${median(cold.map((c) => c.imp)).toFixed(1)} ms, loadPolicy(file) ${median(cold.map((c) => c.load)).toFixed(1)} ms, import and load together ${median(cold.map((c) => c.imp + c.load)).toFixed(1)} ms (${median(cold.map((c) => c.loader + c.imp + c.load)).toFixed(1)} ms with the loader's start)`,
+    : `fresh process, median of ${cold.length}: the ES module loader's start ${median(cold.map((c) => c.loader)).toFixed(1)} ms, then import "runplane" (dist) ${median(cold.map((c) => c.imp)).toFixed(1)} ms, loadPolicy(file) ${median(cold.map((c) => c.load)).toFixed(1)} ms (${median(cold.map((c) => c.first)).toFixed(1)} ms without the code cache), import and load together ${median(cold.map((c) => c.imp + c.load)).toFixed(1)} ms (${median(cold.map((c) => c.loader + c.imp + c.load)).toFixed(1)} ms with the loader's start)`,
 );
 console.log(
   `medians per decision: 10 rules compiled ${ns(p50("compiled module (validates the request)"))}, hand-written ${ns(p50("hand-written JavaScript (no validation)"))}, hand-written with the checks ${ns(p50("hand-written JavaScript (the same request checks)"))}, cel-js ${ns(p50("@marcbachmann/cel-js (parsed once)"))}; 1,000 rules compiled ${ns(p50("compiled module"))}, interpreted ${ns(p50("interpreter"))}`,
