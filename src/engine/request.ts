@@ -12,7 +12,8 @@
  * found in bounded time, and functions, symbols, bigints and non-finite numbers are rejected.
  */
 import type { DecisionError } from "./decision.js";
-import { isObject, isTime, parseTime } from "./values.js";
+import { isTime, parseTime } from "./time.js";
+import { isObject, pointerSegment } from "./values.js";
 
 // A constant of this module, not an import of values.ts's: through an imported binding (src/ run
 // unbundled, as tsx runs it) V8 no longer optimizes `HOP.call` and the 10-rule decision took twice as long.
@@ -20,10 +21,6 @@ const HOP = Object.prototype.hasOwnProperty;
 
 /** Deepest nesting of objects and lists a request may have (counted from the request itself). */
 export const MAX_DEPTH = 128;
-
-function pointerSegment(key: string): string {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
-}
 
 /**
  * Why `value` is not a JSON value within the depth limit, as `/rel/pointer: message` relative to

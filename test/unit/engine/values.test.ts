@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { T } from "../../../src/check/types.js";
+import { isTime, parseTime } from "../../../src/engine/time.js";
 import {
   convertTimes,
   entry,
@@ -7,9 +8,7 @@ import {
   get,
   index,
   isIn,
-  isTime,
   need,
-  parseTime,
   RuntimeFault,
   timePlan,
 } from "../../../src/engine/values.js";
