@@ -16,6 +16,11 @@ beforeAll(async () => {
   policy = await writeModule(tempDir("rp-fc-"));
 });
 
+/** The arguments every agent here gets: the policy, the store, the audit log and the marker file. */
+function agentArgs(l: ReturnType<typeof layout>): string[] {
+  return ["--policy", policy, "--store", l.store, "--audit", l.audit, "--marker", l.marker];
+}
+
 function layout() {
   const dir = tempDir("rp-fc-");
   const storeDir = path.join(dir, "store");
@@ -36,20 +41,7 @@ function layout() {
 describe("fail closed across processes", () => {
   it("store directory removed under a running agent: the approval-needing action does not run", async () => {
     const l = layout();
-    const agent = startAgent([
-      "--policy",
-      policy,
-      "--store",
-      l.store,
-      "--audit",
-      l.audit,
-      "--marker",
-      l.marker,
-      "--sql",
-      CLEANUP,
-      "--go-file",
-      l.go,
-    ]);
+    const agent = startAgent([...agentArgs(l), "--sql", CLEANUP, "--go-file", l.go]);
     await agent.next("ready");
     rmSync(l.storeDir, { recursive: true, force: true });
     writeFileSync(l.go, "");
@@ -63,18 +55,7 @@ describe("fail closed across processes", () => {
   it("a store file that is not a database: the agent does not start", async () => {
     const l = layout();
     writeFileSync(path.join(l.storeDir, "rp.db"), "garbage ".repeat(1000));
-    const e = await runAgent([
-      "--policy",
-      policy,
-      "--store",
-      l.store,
-      "--audit",
-      l.audit,
-      "--marker",
-      l.marker,
-      "--sql",
-      "SELECT 1",
-    ]);
+    const e = await runAgent([...agentArgs(l), "--sql", "SELECT 1"]);
     expect(e).toMatchObject({ name: "RunplaneError", part: "store" });
     expect(existsSync(l.marker)).toBe(false);
   });
@@ -91,16 +72,9 @@ describe("fail closed across processes", () => {
     it(`audit directory removed under a running agent: even an allowed action does not run (fsync ${fsync})`, async () => {
       const l = layout();
       const agent = startAgent([
-        "--policy",
-        policy,
-        "--store",
-        l.store,
-        "--audit",
-        l.audit,
+        ...agentArgs(l),
         "--fsync",
         fsync,
-        "--marker",
-        l.marker,
         "--sql",
         "SELECT 1 FROM users",
         "--go-file",
@@ -121,51 +95,16 @@ describe("fail closed across processes", () => {
   it("an audit log that cannot be opened: the agent does not start", async () => {
     const l = layout();
     mkdirSync(l.audit); // a directory where the log file should be
-    const e = await runAgent([
-      "--policy",
-      policy,
-      "--store",
-      l.store,
-      "--audit",
-      l.audit,
-      "--marker",
-      l.marker,
-      "--sql",
-      "SELECT 1",
-    ]);
+    const e = await runAgent([...agentArgs(l), "--sql", "SELECT 1"]);
     expect(e).toMatchObject({ name: "RunplaneError", part: "audit" });
     expect(existsSync(l.marker)).toBe(false);
   });
 
   it("a second process on the same audit log is refused (one writer per file)", async () => {
     const l = layout();
-    const first = startAgent([
-      "--policy",
-      policy,
-      "--store",
-      l.store,
-      "--audit",
-      l.audit,
-      "--marker",
-      l.marker,
-      "--sql",
-      "SELECT 1",
-      "--go-file",
-      l.go,
-    ]);
+    const first = startAgent([...agentArgs(l), "--sql", "SELECT 1", "--go-file", l.go]);
     await first.next("ready");
-    const second = await runAgent([
-      "--policy",
-      policy,
-      "--store",
-      l.store,
-      "--audit",
-      l.audit,
-      "--marker",
-      l.marker,
-      "--sql",
-      "SELECT 2",
-    ]);
+    const second = await runAgent([...agentArgs(l), "--sql", "SELECT 2"]);
     expect(second).toMatchObject({ name: "RunplaneError", part: "audit" });
     expect(second.message).toMatch(/is being written by process \d+/);
     writeFileSync(l.go, "");
