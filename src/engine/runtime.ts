@@ -7,6 +7,7 @@
  * This file is part of the runtime entry: it never imports the compiler or Chevrotain.
  */
 import { initNatives } from "../natives/init.js";
+import { packageRequire } from "../natives/lazy.js";
 import { globMatcher, regexMatcher } from "../natives/patterns.js";
 import { lookupNative } from "../natives/table.js";
 import { fail, finalize, hold, holdRisk } from "./finalize.js";
@@ -31,10 +32,6 @@ export const RUNTIME_ABI = 1;
 
 /** "Not computed yet" for decision locals. */
 const U: unique symbol = Symbol("unset");
-
-// Not `import { createRequire } from "node:module"`: that ES import builds the facade of node:module,
-// which loads fs/promises, readline and the streams at start-up (src/runtime/builtins.ts).
-const require = process.getBuiltinModule("node:module").createRequire(import.meta.url);
 
 /** The ajv runtime modules standalone validators may `require` (see compile/validators.ts). */
 const AJV_MODULES = new Set([
@@ -72,7 +69,7 @@ export const __runtime = Object.freeze({
   ajvRequire(id: string): unknown {
     if (!AJV_MODULES.has(id))
       throw new Error(`a policy validator asked for \`${id}\`, which is not an ajv runtime module`);
-    return require(id);
+    return packageRequire(id);
   },
   U,
   get,

@@ -8,14 +8,17 @@
  * `shell.*` (init.ts `needsInit`).
  */
 
-// Not `import { createRequire } from "node:module"`: that ES import builds the facade of node:module,
-// which loads fs/promises, readline and the streams at start-up (src/runtime/builtins.ts).
-const require = process.getBuiltinModule("node:module").createRequire(import.meta.url);
+/**
+ * `require` for the runtime's CommonJS dependencies (here, and the ajv runtime in engine/runtime.ts).
+ * Not `import { createRequire } from "node:module"`: that ES import builds the facade of node:module,
+ * which loads fs/promises, readline and the streams at start-up (src/runtime/builtins.ts).
+ */
+export const packageRequire = process.getBuiltinModule("node:module").createRequire(import.meta.url);
 
 export function lazy<T>(id: string): () => T {
   let loaded: T | undefined;
   return () => {
-    if (loaded === undefined) loaded = require(id) as T;
+    if (loaded === undefined) loaded = packageRequire(id) as T;
     return loaded;
   };
 }
