@@ -13,6 +13,7 @@
 import { type Diagnostic, diag } from "../diagnostics/diagnostic.js";
 import { MODULE_ABI, MODULE_MARKER, RUNTIME_IMPORT } from "../engine/load.js";
 import { needsInit } from "../natives/init.js";
+import { fastCheck } from "./fast-check.js";
 import {
   children,
   type IrAction,
@@ -42,6 +43,9 @@ const HELPERS = [
   "fail",
   "finalize",
   "shape",
+  "wellFormed",
+  "walk",
+  "clean",
   "argsOf",
   "contextOf",
   "requestTime",
@@ -59,6 +63,8 @@ class Emitter {
   private readonly hoist = new Hoist();
   private readonly printer: JsPrinter;
   private readonly validators = new Map<string, string>();
+  /** The fast check of each validator (by its id), or null when its schema has none. */
+  private readonly fast = new Map<string, string | null>();
   readonly diagnostics: Diagnostic[] = [];
   private readonly localValues: ReadonlyMap<number, IrExpr>;
 
@@ -77,13 +83,21 @@ class Emitter {
       // Its own options object, passed on every call: ajv's `{ … } = {}` parameter defaults would
       // allocate two objects per call. ajv writes `$dynamicAnchor` validators into `dynamicAnchors`,
       // always the same ones for one validator, so sharing it between calls of one validator is safe.
-      if (r.ok)
+      if (r.ok) {
         this.hoist.lines.push(
           `// validates ${commentText(what)}`,
           `const ${id} = ${r.code};`,
           `const ${id}o = { instancePath: "", dynamicAnchors: {} };`,
         );
-      else this.diagnostics.push(diag("RPL9100", s.span, [what, r.message]));
+        const check = fastCheck(s.schema, `T${id.slice(1)}`, this.hoist);
+        this.fast.set(id, check === null ? null : `T${id.slice(1)}`);
+        if (check !== null) {
+          this.hoist.lines.push(
+            `// a fast check of ${commentText(what)}: true only if ${id} and the walk accept`,
+          );
+          this.hoist.lines.push(...check.slice(0, -1));
+        }
+      } else this.diagnostics.push(diag("RPL9100", s.span, [what, r.message]));
     }
     return id;
   }
@@ -107,12 +121,28 @@ class Emitter {
   private body(items: readonly IrItem[], action: IrAction | null, unknown: boolean): string[] {
     const out: string[] = [];
     const ctx = this.p.context;
-    out.push(
-      `let x = ${action === null ? "null" : this.validation(this.validator(action, `\`${action.name}\``), "args", "null")};`,
-    );
-    if (ctx !== null) out.push(`x = ${this.validation(this.validator(ctx, "the context"), "context", "x")};`);
-    if (action !== null || ctx !== null)
-      out.push("if (x !== null) return finalize(P, false, null, null, x);");
+    const args = action === null ? null : this.validator(action, `\`${action.name}\``);
+    const context = ctx === null ? null : this.validator(ctx, "the context");
+    // The fast checks first (fast-check.ts): when they hold, the walk of step 1 and the
+    // validators of step 3 would find nothing. Else the full checks, which make the messages.
+    const fast = [
+      args === null ? "clean(args, 1)" : this.fast.get(args) ? `${this.fast.get(args)}(args)` : null,
+      context === null
+        ? "clean(context, 1)"
+        : this.fast.get(context)
+          ? `${this.fast.get(context)}(context)`
+          : null,
+    ];
+    const full = ["x = walk(args, context);"];
+    const validations = [
+      ...(args === null ? [] : [`x = ${this.validation(args, "args", "x")};`]),
+      ...(context === null ? [] : [`x = ${this.validation(context, "context", "x")};`]),
+    ];
+    if (validations.length > 0) full.push("if (x === null) {", ...validations.map((v) => `  ${v}`), "}");
+    full.push("if (x !== null) return finalize(P, false, null, null, x);");
+    out.push("let x = null;");
+    if (fast.includes(null)) out.push(...full);
+    else out.push(`if (!(${fast.join(" && ")})) {`, ...full.map((l) => `  ${l}`), "}");
     const conversions: string[] = [];
     if (action?.time)
       conversions.push(`args = convertTimes(args, ${this.hoist.constant(action.time)}, "/args");`);
@@ -271,8 +301,10 @@ class Emitter {
       readsNow
         ? "    const now = requestTime(request);"
         : "    const now = requestTime(request, null); // `now` is never read: no clock, only a check of `time`",
-      "    const bad = shape(request, now);",
-      "    if (bad !== null) return finalize(P, false, null, null, bad);",
+      "    if (!wellFormed(request, now)) {",
+      "      const bad = shape(request, now);",
+      "      if (bad !== null) return finalize(P, false, null, null, bad);",
+      "    }",
       "    const action = request.action;",
       "    const args = argsOf(request);",
       "    const context = contextOf(request);",
@@ -303,6 +335,9 @@ class Emitter {
       "",
       `rt.abi(${MODULE_ABI});`,
       `const { ${HELPERS.join(", ")} } = rt;`,
+      ...([...this.fast.values()].some((f) => f !== null)
+        ? ["const HOP = Object.prototype.hasOwnProperty, PIE = Object.prototype.propertyIsEnumerable;"]
+        : []),
       ...([...this.hoist.natives].some(needsInit) ? ["await rt.ready;"] : []),
       "",
       `export const hash = ${jsString(p.hash)};`,

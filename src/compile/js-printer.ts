@@ -71,6 +71,11 @@ export class Hoist {
     return this.add("F", code, (id) => `const ${id} = ${code};`);
   }
 
+  /** A value made once at load by `code`, which the compiler wrote (it holds no policy text). */
+  derived(code: string): string {
+    return this.add("D", code, (id) => `const ${id} = ${code};`);
+  }
+
   set(values: readonly Json[]): string {
     const key = JSON.stringify(values);
     return this.add("S", key, (id) => `const ${id} = new Set(${constText(values)});`);

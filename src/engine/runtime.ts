@@ -11,7 +11,16 @@ import { packageRequire } from "../natives/lazy.js";
 import { globMatcher, regexMatcher } from "../natives/patterns.js";
 import { lookupNative } from "../natives/table.js";
 import { fail, finalize, hold, holdRisk } from "./finalize.js";
-import { argsOf, contextOf, requestTime, shapeErrors, validate } from "./request.js";
+import {
+  argsOf,
+  clean,
+  contextOf,
+  requestTime,
+  shapeErrors,
+  validate,
+  walkErrors,
+  wellFormed,
+} from "./request.js";
 import {
   convertTimes,
   deepFreeze,
@@ -27,8 +36,13 @@ import {
   needIn,
 } from "./values.js";
 
-/** The version of the contract between emitted modules and this runtime. */
-export const RUNTIME_ABI = 1;
+/**
+ * The version of the contract between emitted modules and this runtime: what the modules of this
+ * rplc need. 2 added the fast request checks (`wellFormed`, `walk`, `clean`).
+ */
+export const RUNTIME_ABI = 2;
+/** The oldest contract this runtime still provides everything for. */
+export const OLDEST_ABI = 1;
 
 /** "Not computed yet" for decision locals. */
 const U: unique symbol = Symbol("unset");
@@ -46,9 +60,9 @@ let ready: Promise<void> | undefined;
 
 export const __runtime = Object.freeze({
   abi(version: number): void {
-    if (version !== RUNTIME_ABI) {
+    if (!(version >= OLDEST_ABI && version <= RUNTIME_ABI)) {
       throw new Error(
-        `this policy module needs runtime ABI ${version}, but this runplane provides ${RUNTIME_ABI}: rebuild it with \`rplc build\``,
+        `this policy module needs runtime ABI ${version}, but this runplane provides ${OLDEST_ABI}–${RUNTIME_ABI}: rebuild it with \`rplc build\` (or update runplane)`,
       );
     }
   },
@@ -87,6 +101,9 @@ export const __runtime = Object.freeze({
   fail,
   finalize,
   shape: shapeErrors,
+  wellFormed,
+  walk: walkErrors,
+  clean,
   argsOf,
   contextOf,
   requestTime,

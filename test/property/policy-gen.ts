@@ -294,8 +294,43 @@ const context = fc.record(
   { requiredKeys: ["env", "agent"] },
 );
 
+/**
+ * JSON a request may carry where the schema expects something else: over a declared field (a
+ * wrong type, null, a deep object) or as an extra field (`__proto__` included, as JSON.parse
+ * makes it: an own key). The compiled module's fast checks must send every such request down the
+ * full checks when, and only when, those find something (compile/fast-check.ts).
+ */
+const overrides = fc.dictionary(
+  fc.constantFrom("s", "n", "xs", "env", "agent", "extra", "__proto__"),
+  fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom("dev", "prod", 1, [], {})),
+  { minKeys: 1, maxKeys: 2 },
+);
+
+function withOverrides(
+  object: Record<string, unknown>,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = JSON.parse(JSON.stringify(object));
+  for (const [k, v] of Object.entries(extra))
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
 /** Requests: mostly valid for the schema, some not, some of an undeclared action. */
 export const request: fc.Arbitrary<unknown> = fc.oneof(
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({
+        action: fc.constantFrom("t.a", "t.b", "t.zz"),
+        args: argsA,
+        context,
+        time: instant,
+        into: fc.constantFrom("args", "context"),
+        extra: overrides,
+      })
+      .map(({ into, extra, ...q }) => ({ ...q, [into]: withOverrides(q[into], extra) })),
+  },
   { weight: 6, arbitrary: fc.record({ action: fc.constant("t.a"), args: argsA, context, time: instant }) },
   { weight: 3, arbitrary: fc.record({ action: fc.constant("t.b"), args: argsB, context, time: instant }) },
   { weight: 1, arbitrary: fc.record({ action: fc.constant("t.zz"), context, time: instant }) },

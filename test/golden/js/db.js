@@ -3,8 +3,9 @@
 // Policy hash: sha256:7e2e0f67e6fc7bfb4434756c680e2f32571fa9001f637d8cdfc98ad53544100e
 import { __runtime as rt } from "runplane";
 
-rt.abi(1);
-const { U, get, need, needIn, entry, entryIn, index, eq, isIn, div, mod, hold, holdRisk, fail, finalize, shape, argsOf, contextOf, requestTime, validate, convertTimes } = rt;
+rt.abi(2);
+const { U, get, need, needIn, entry, entryIn, index, eq, isIn, div, mod, hold, holdRisk, fail, finalize, shape, wellFormed, walk, clean, argsOf, contextOf, requestTime, validate, convertTimes } = rt;
+const HOP = Object.prototype.hasOwnProperty, PIE = Object.prototype.propertyIsEnumerable;
 
 export const hash = "sha256:7e2e0f67e6fc7bfb4434756c680e2f32571fa9001f637d8cdfc98ad53544100e";
 const P = rt.constant({ hash, settings: { default: "allow", unknown_action: "block", approval_at: 50, block_at: 90, on_error: "block", approval_timeout: 3600000 } });
@@ -24,9 +25,95 @@ export const risks = rt.constant([
 // validates `db.query`
 const V0 = ((require) => {const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"sql":{"type":"string"},"database":{"type":"string"}},"required":["sql"]};const func0 = Object.prototype.hasOwnProperty;function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){let vErrors = null;let errors = 0;const evaluated0 = validate20.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.sql === undefined) || (!(func0.call(data, "sql")))) && (missing0 = "sql")){validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.sql !== undefined && func0.call(data, "sql")){const _errs1 = errors;if(typeof data.sql !== "string"){validate20.errors = [{instancePath:instancePath+"/sql",schemaPath:"#/properties/sql/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.database !== undefined && func0.call(data, "database")){const _errs3 = errors;if(typeof data.database !== "string"){validate20.errors = [{instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs3 === errors;}else {var valid0 = true;}}}}else {validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate20.errors = vErrors;return errors === 0;}validate20.evaluated = {"props":{"sql":true,"database":true},"dynamicProps":false,"dynamicItems":false};return validate20;})(rt.ajvRequire);
 const V0o = { instancePath: "", dynamicAnchors: {} };
+// a fast check of `db.query`: true only if V0 and the walk accept
+function T0(d) {
+  if (typeof d !== "object" || d === null || Array.isArray(d)) return false;
+  let n = 0;
+  let o = 0;
+  for (const key in d) {
+    if (!HOP.call(d, key)) continue;
+    const v = d[key];
+    switch (key) {
+      case "sql":
+        if (typeof v !== "string") return false;
+        n++;
+        break;
+      case "database":
+        if (v !== undefined) {
+          if (typeof v !== "string") return false;
+        }
+        o++;
+        break;
+      default:
+        if (!clean(v, 2)) return false;
+    }
+  }
+  if (n !== 1) return false;
+  if (o !== 1 && ((HOP.call(d, "database") && !PIE.call(d, "database")))) return false;
+  return true;
+}
 // validates the context
 const V1 = ((require) => {const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"env":{"type":"string","enum":["dev","production","staging"]},"agent":{"type":"string"},"user":{"type":"object","properties":{"id":{"type":"string"},"roles":{"type":"array","items":{"type":"string"}}},"required":["id","roles"]}},"required":["env","agent"]};const func0 = Object.prototype.hasOwnProperty;function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){let vErrors = null;let errors = 0;const evaluated0 = validate20.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((data.env === undefined) || (!(func0.call(data, "env")))) && (missing0 = "env")) || (((data.agent === undefined) || (!(func0.call(data, "agent")))) && (missing0 = "agent"))){validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.env !== undefined && func0.call(data, "env")){let data0 = data.env;const _errs1 = errors;if(typeof data0 !== "string"){validate20.errors = [{instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((data0 === "dev") || (data0 === "production")) || (data0 === "staging"))){validate20.errors = [{instancePath:instancePath+"/env",schemaPath:"#/properties/env/enum",keyword:"enum",params:{allowedValues: schema31.properties.env.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.agent !== undefined && func0.call(data, "agent")){const _errs3 = errors;if(typeof data.agent !== "string"){validate20.errors = [{instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.user !== undefined && func0.call(data, "user")){let data2 = data.user;const _errs5 = errors;if(errors === _errs5){if(data2 && typeof data2 == "object" && !Array.isArray(data2)){let missing1;if((((data2.id === undefined) || (!(func0.call(data2, "id")))) && (missing1 = "id")) || (((data2.roles === undefined) || (!(func0.call(data2, "roles")))) && (missing1 = "roles"))){validate20.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];return false;}else {if(data2.id !== undefined && func0.call(data2, "id")){const _errs7 = errors;if(typeof data2.id !== "string"){validate20.errors = [{instancePath:instancePath+"/user/id",schemaPath:"#/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs7 === errors;}else {var valid1 = true;}if(valid1){if(data2.roles !== undefined && func0.call(data2, "roles")){let data4 = data2.roles;const _errs9 = errors;if(errors === _errs9){if(Array.isArray(data4)){var valid2 = true;const len0 = data4.length;for(let i0=0; i0<len0; i0++){const _errs11 = errors;if(typeof data4[i0] !== "string"){validate20.errors = [{instancePath:instancePath+"/user/roles/" + i0,schemaPath:"#/properties/user/properties/roles/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid2 = _errs11 === errors;if(!valid2){break;}}}else {validate20.errors = [{instancePath:instancePath+"/user/roles",schemaPath:"#/properties/user/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];return false;}}var valid1 = _errs9 === errors;}else {var valid1 = true;}}}}else {validate20.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs5 === errors;}else {var valid0 = true;}}}}}else {validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate20.errors = vErrors;return errors === 0;}validate20.evaluated = {"props":{"env":true,"agent":true,"user":true},"dynamicProps":false,"dynamicItems":false};return validate20;})(rt.ajvRequire);
 const V1o = { instancePath: "", dynamicAnchors: {} };
+// a fast check of the context: true only if V1 and the walk accept
+function T1(d) {
+  if (typeof d !== "object" || d === null || Array.isArray(d)) return false;
+  let n = 0;
+  let o = 0;
+  for (const key in d) {
+    if (!HOP.call(d, key)) continue;
+    const v = d[key];
+    switch (key) {
+      case "env":
+        if (typeof v !== "string") return false;
+        if (v !== "dev" && v !== "production" && v !== "staging") return false;
+        n++;
+        break;
+      case "agent":
+        if (typeof v !== "string") return false;
+        n++;
+        break;
+      case "user":
+        if (v !== undefined) {
+          if (!T1_1(v)) return false;
+        }
+        o++;
+        break;
+      default:
+        if (!clean(v, 2)) return false;
+    }
+  }
+  if (n !== 2) return false;
+  if (o !== 1 && ((HOP.call(d, "user") && !PIE.call(d, "user")))) return false;
+  return true;
+}
+
+function T1_1(d) {
+  if (typeof d !== "object" || d === null || Array.isArray(d)) return false;
+  let n = 0;
+  for (const key in d) {
+    if (!HOP.call(d, key)) continue;
+    const v = d[key];
+    switch (key) {
+      case "id":
+        if (typeof v !== "string") return false;
+        n++;
+        break;
+      case "roles":
+        if (!Array.isArray(v)) return false;
+        for (let i3 = 0; i3 < v.length; i3++) {
+          const e3 = v[i3];
+          if (typeof e3 !== "string") return false;
+        }
+        n++;
+        break;
+      default:
+        if (!clean(v, 3)) return false;
+    }
+  }
+  if (n !== 2) return false;
+  return true;
+}
 const N0 = rt.native("sql.verb");
 const N1 = rt.native("sql.has_where");
 const N2 = rt.native("sql.is_write");
@@ -37,9 +124,15 @@ const N5 = rt.native("hour");
 
 // action db.query
 function a0(action, args, context, now) {
-  let x = validate(V0, args, "/args", null, V0o);
-  x = validate(V1, context, "/context", x, V1o);
-  if (x !== null) return finalize(P, false, null, null, x);
+  let x = null;
+  if (!(T0(args) && T1(context))) {
+    x = walk(args, context);
+    if (x === null) {
+      x = validate(V0, args, "/args", x, V0o);
+      x = validate(V1, context, "/context", x, V1o);
+    }
+    if (x !== null) return finalize(P, false, null, null, x);
+  }
   let m = null;
   let k = null;
   let l0 = U; // verb
@@ -96,8 +189,13 @@ function a0(action, args, context, now) {
 // an action no declaration names: only top-level rules and risks apply
 function unknown(action, args, context, now) {
   let x = null;
-  x = validate(V1, context, "/context", x, V1o);
-  if (x !== null) return finalize(P, false, null, null, x);
+  if (!(clean(args, 1) && T1(context))) {
+    x = walk(args, context);
+    if (x === null) {
+      x = validate(V1, context, "/context", x, V1o);
+    }
+    if (x !== null) return finalize(P, false, null, null, x);
+  }
   let m = null;
   let k = null;
   // risk production (db.rplc:32:1)
@@ -118,8 +216,10 @@ function unknown(action, args, context, now) {
 export function decide(request) {
   try {
     const now = requestTime(request);
-    const bad = shape(request, now);
-    if (bad !== null) return finalize(P, false, null, null, bad);
+    if (!wellFormed(request, now)) {
+      const bad = shape(request, now);
+      if (bad !== null) return finalize(P, false, null, null, bad);
+    }
     const action = request.action;
     const args = argsOf(request);
     const context = contextOf(request);

@@ -3,8 +3,9 @@
 // Policy hash: sha256:90baaafa2f4aa52a5a0e7a43d645ee864c4888af30a85919da83a149ee4d162d
 import { __runtime as rt } from "runplane";
 
-rt.abi(1);
-const { U, get, need, needIn, entry, entryIn, index, eq, isIn, div, mod, hold, holdRisk, fail, finalize, shape, argsOf, contextOf, requestTime, validate, convertTimes } = rt;
+rt.abi(2);
+const { U, get, need, needIn, entry, entryIn, index, eq, isIn, div, mod, hold, holdRisk, fail, finalize, shape, wellFormed, walk, clean, argsOf, contextOf, requestTime, validate, convertTimes } = rt;
+const HOP = Object.prototype.hasOwnProperty, PIE = Object.prototype.propertyIsEnumerable;
 await rt.ready;
 
 export const hash = "sha256:90baaafa2f4aa52a5a0e7a43d645ee864c4888af30a85919da83a149ee4d162d";
@@ -25,6 +26,33 @@ export const risks = rt.constant([
 // validates `shell.exec`
 const V0 = ((require) => {const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"command":{"type":"string"},"cwd":{"type":"string"},"timeout_ms":{"type":"number","format":"duration","description":"a duration in milliseconds"}},"required":["command","cwd","timeout_ms"]};const func0 = Object.prototype.hasOwnProperty;const formats0 = /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/;function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){let vErrors = null;let errors = 0;const evaluated0 = validate20.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((((data.command === undefined) || (!(func0.call(data, "command")))) && (missing0 = "command")) || (((data.cwd === undefined) || (!(func0.call(data, "cwd")))) && (missing0 = "cwd"))) || (((data.timeout_ms === undefined) || (!(func0.call(data, "timeout_ms")))) && (missing0 = "timeout_ms"))){validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.command !== undefined && func0.call(data, "command")){const _errs1 = errors;if(typeof data.command !== "string"){validate20.errors = [{instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.cwd !== undefined && func0.call(data, "cwd")){const _errs3 = errors;if(typeof data.cwd !== "string"){validate20.errors = [{instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.timeout_ms !== undefined && func0.call(data, "timeout_ms")){let data2 = data.timeout_ms;const _errs5 = errors;if(errors === _errs5){if(!(typeof data2 == "number")){validate20.errors = [{instancePath:instancePath+"/timeout_ms",schemaPath:"#/properties/timeout_ms/type",keyword:"type",params:{type: "number"},message:"must be number"}];return false;}if(errors === _errs5){if(typeof data2 === "string"){if(!(formats0.test(data2))){validate20.errors = [{instancePath:instancePath+"/timeout_ms",schemaPath:"#/properties/timeout_ms/format",keyword:"format",params:{format: "duration"},message:"must match format \""+"duration"+"\""}];return false;}}}}var valid0 = _errs5 === errors;}else {var valid0 = true;}}}}}else {validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate20.errors = vErrors;return errors === 0;}validate20.evaluated = {"props":{"command":true,"cwd":true,"timeout_ms":true},"dynamicProps":false,"dynamicItems":false};return validate20;})(rt.ajvRequire);
 const V0o = { instancePath: "", dynamicAnchors: {} };
+// a fast check of `shell.exec`: true only if V0 and the walk accept
+function T0(d) {
+  if (typeof d !== "object" || d === null || Array.isArray(d)) return false;
+  let n = 0;
+  for (const key in d) {
+    if (!HOP.call(d, key)) continue;
+    const v = d[key];
+    switch (key) {
+      case "command":
+        if (typeof v !== "string") return false;
+        n++;
+        break;
+      case "cwd":
+        if (typeof v !== "string") return false;
+        n++;
+        break;
+      case "timeout_ms":
+        if (!Number.isFinite(v)) return false;
+        n++;
+        break;
+      default:
+        if (!clean(v, 2)) return false;
+    }
+  }
+  if (n !== 3) return false;
+  return true;
+}
 const S0 = new Set(["rm", "dd", "mkfs"]);
 const N0 = rt.native("shell.program");
 const S1 = new Set(["ls", "cat", "echo"]);
@@ -34,8 +62,14 @@ const M0 = rt.regex("^/tmp(/|$)");
 
 // action shell.exec
 function a0(action, args, context, now) {
-  let x = validate(V0, args, "/args", null, V0o);
-  if (x !== null) return finalize(P, false, null, null, x);
+  let x = null;
+  if (!(T0(args) && clean(context, 1))) {
+    x = walk(args, context);
+    if (x === null) {
+      x = validate(V0, args, "/args", x, V0o);
+    }
+    if (x !== null) return finalize(P, false, null, null, x);
+  }
   let m = null;
   let k = null;
   let l0 = U; // shell.program
@@ -77,14 +111,20 @@ function a0(action, args, context, now) {
 // an action no declaration names: only top-level rules and risks apply
 function unknown(action, args, context, now) {
   let x = null;
+  if (!(clean(args, 1) && clean(context, 1))) {
+    x = walk(args, context);
+    if (x !== null) return finalize(P, false, null, null, x);
+  }
   return finalize(P, true, null, null, x);
 }
 
 export function decide(request) {
   try {
     const now = requestTime(request, null); // `now` is never read: no clock, only a check of `time`
-    const bad = shape(request, now);
-    if (bad !== null) return finalize(P, false, null, null, bad);
+    if (!wellFormed(request, now)) {
+      const bad = shape(request, now);
+      if (bad !== null) return finalize(P, false, null, null, bad);
+    }
     const action = request.action;
     const args = argsOf(request);
     const context = contextOf(request);

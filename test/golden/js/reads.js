@@ -3,8 +3,9 @@
 // Policy hash: sha256:2ac4278e5f49dd1ef2d97413cd9d91f80d71347f8ee6cc46291b94c2820e1b9e
 import { __runtime as rt } from "runplane";
 
-rt.abi(1);
-const { U, get, need, needIn, entry, entryIn, index, eq, isIn, div, mod, hold, holdRisk, fail, finalize, shape, argsOf, contextOf, requestTime, validate, convertTimes } = rt;
+rt.abi(2);
+const { U, get, need, needIn, entry, entryIn, index, eq, isIn, div, mod, hold, holdRisk, fail, finalize, shape, wellFormed, walk, clean, argsOf, contextOf, requestTime, validate, convertTimes } = rt;
+const HOP = Object.prototype.hasOwnProperty, PIE = Object.prototype.propertyIsEnumerable;
 
 export const hash = "sha256:2ac4278e5f49dd1ef2d97413cd9d91f80d71347f8ee6cc46291b94c2820e1b9e";
 const P = rt.constant({ hash, settings: { default: "allow", unknown_action: "block", approval_at: 50, block_at: 90, on_error: "block", approval_timeout: 3600000 } });
@@ -23,9 +24,121 @@ export const risks = rt.constant([]);
 // validates `pay.create`
 const V0 = ((require) => {const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"amount":{"type":"number"},"currency":{"type":"string","enum":["EUR","USD"]},"to":{"type":"array","items":{"type":"object","properties":{"iban":{"type":"string"},"name":{"type":"string"}},"required":["iban"]}},"at":{"type":"string","format":"date-time"},"meta":{},"note":{"type":"string"}},"required":["amount","currency","to","at"]};const func0 = Object.prototype.hasOwnProperty;const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){let vErrors = null;let errors = 0;const evaluated0 = validate20.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((data.amount === undefined) || (!(func0.call(data, "amount")))) && (missing0 = "amount")) || (((data.currency === undefined) || (!(func0.call(data, "currency")))) && (missing0 = "currency"))) || (((data.to === undefined) || (!(func0.call(data, "to")))) && (missing0 = "to"))) || (((data.at === undefined) || (!(func0.call(data, "at")))) && (missing0 = "at"))){validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.amount !== undefined && func0.call(data, "amount")){const _errs1 = errors;if(!(typeof data.amount == "number")){validate20.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"}];return false;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.currency !== undefined && func0.call(data, "currency")){let data1 = data.currency;const _errs3 = errors;if(typeof data1 !== "string"){validate20.errors = [{instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!((data1 === "EUR") || (data1 === "USD"))){validate20.errors = [{instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/enum",keyword:"enum",params:{allowedValues: schema31.properties.currency.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.to !== undefined && func0.call(data, "to")){let data2 = data.to;const _errs5 = errors;if(errors === _errs5){if(Array.isArray(data2)){var valid1 = true;const len0 = data2.length;for(let i0=0; i0<len0; i0++){let data3 = data2[i0];const _errs7 = errors;if(errors === _errs7){if(data3 && typeof data3 == "object" && !Array.isArray(data3)){let missing1;if(((data3.iban === undefined) || (!(func0.call(data3, "iban")))) && (missing1 = "iban")){validate20.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];return false;}else {if(data3.iban !== undefined && func0.call(data3, "iban")){const _errs9 = errors;if(typeof data3.iban !== "string"){validate20.errors = [{instancePath:instancePath+"/to/" + i0+"/iban",schemaPath:"#/properties/to/items/properties/iban/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid2 = _errs9 === errors;}else {var valid2 = true;}if(valid2){if(data3.name !== undefined && func0.call(data3, "name")){const _errs11 = errors;if(typeof data3.name !== "string"){validate20.errors = [{instancePath:instancePath+"/to/" + i0+"/name",schemaPath:"#/properties/to/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid2 = _errs11 === errors;}else {var valid2 = true;}}}}else {validate20.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid1 = _errs7 === errors;if(!valid1){break;}}}else {validate20.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];return false;}}var valid0 = _errs5 === errors;}else {var valid0 = true;}if(valid0){if(data.at !== undefined && func0.call(data, "at")){let data6 = data.at;const _errs13 = errors;if(errors === _errs13){if(errors === _errs13){if(typeof data6 === "string"){if(!(formats0.validate(data6))){validate20.errors = [{instancePath:instancePath+"/at",schemaPath:"#/properties/at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];return false;}}else {validate20.errors = [{instancePath:instancePath+"/at",schemaPath:"#/properties/at/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}}var valid0 = _errs13 === errors;}else {var valid0 = true;}if(valid0){if(data.note !== undefined && func0.call(data, "note")){const _errs15 = errors;if(typeof data.note !== "string"){validate20.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs15 === errors;}else {var valid0 = true;}}}}}}}else {validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate20.errors = vErrors;return errors === 0;}validate20.evaluated = {"props":{"amount":true,"currency":true,"to":true,"at":true,"meta":true,"note":true},"dynamicProps":false,"dynamicItems":false};return validate20;})(rt.ajvRequire);
 const V0o = { instancePath: "", dynamicAnchors: {} };
+const D0 = rt.ajvRequire("ajv-formats/dist/formats").fullFormats["date-time"];
+// a fast check of `pay.create`: true only if V0 and the walk accept
+function T0(d) {
+  if (typeof d !== "object" || d === null || Array.isArray(d)) return false;
+  let n = 0;
+  let o = 0;
+  for (const key in d) {
+    if (!HOP.call(d, key)) continue;
+    const v = d[key];
+    switch (key) {
+      case "amount":
+        if (!Number.isFinite(v)) return false;
+        n++;
+        break;
+      case "currency":
+        if (typeof v !== "string") return false;
+        if (v !== "EUR" && v !== "USD") return false;
+        n++;
+        break;
+      case "to":
+        if (!Array.isArray(v)) return false;
+        for (let i2 = 0; i2 < v.length; i2++) {
+          const e2 = v[i2];
+          if (!T0_1(e2)) return false;
+        }
+        n++;
+        break;
+      case "at":
+        if (typeof v !== "string") return false;
+        if (!D0.validate(v)) return false;
+        n++;
+        break;
+      case "meta":
+        if (v !== undefined) {
+          if (!clean(v, 2)) return false;
+        }
+        o++;
+        break;
+      case "note":
+        if (v !== undefined) {
+          if (typeof v !== "string") return false;
+        }
+        o++;
+        break;
+      default:
+        if (!clean(v, 2)) return false;
+    }
+  }
+  if (n !== 4) return false;
+  if (o !== 2 && ((HOP.call(d, "meta") && !PIE.call(d, "meta")) || (HOP.call(d, "note") && !PIE.call(d, "note")))) return false;
+  return true;
+}
+
+function T0_1(d) {
+  if (typeof d !== "object" || d === null || Array.isArray(d)) return false;
+  let n = 0;
+  let o = 0;
+  for (const key in d) {
+    if (!HOP.call(d, key)) continue;
+    const v = d[key];
+    switch (key) {
+      case "iban":
+        if (typeof v !== "string") return false;
+        n++;
+        break;
+      case "name":
+        if (v !== undefined) {
+          if (typeof v !== "string") return false;
+        }
+        o++;
+        break;
+      default:
+        if (!clean(v, 4)) return false;
+    }
+  }
+  if (n !== 1) return false;
+  if (o !== 1 && ((HOP.call(d, "name") && !PIE.call(d, "name")))) return false;
+  return true;
+}
 // validates the context
 const V1 = ((require) => {const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"agent":{"type":"string"},"labels":{"type":"object","additionalProperties":{"type":"string"}}},"required":["agent","labels"]};const func0 = Object.prototype.hasOwnProperty;function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){let vErrors = null;let errors = 0;const evaluated0 = validate20.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((data.agent === undefined) || (!(func0.call(data, "agent")))) && (missing0 = "agent")) || (((data.labels === undefined) || (!(func0.call(data, "labels")))) && (missing0 = "labels"))){validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.agent !== undefined && func0.call(data, "agent")){const _errs1 = errors;if(typeof data.agent !== "string"){validate20.errors = [{instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.labels !== undefined && func0.call(data, "labels")){let data1 = data.labels;const _errs3 = errors;if(errors === _errs3){if(data1 && typeof data1 == "object" && !Array.isArray(data1)){for(const key0 of Object.keys(data1)){const _errs6 = errors;if(typeof data1[key0] !== "string"){validate20.errors = [{instancePath:instancePath+"/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs6 === errors;if(!valid1){break;}}}else {validate20.errors = [{instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs3 === errors;}else {var valid0 = true;}}}}else {validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate20.errors = vErrors;return errors === 0;}validate20.evaluated = {"props":{"agent":true,"labels":true},"dynamicProps":false,"dynamicItems":false};return validate20;})(rt.ajvRequire);
 const V1o = { instancePath: "", dynamicAnchors: {} };
+// a fast check of the context: true only if V1 and the walk accept
+function T1(d) {
+  if (typeof d !== "object" || d === null || Array.isArray(d)) return false;
+  let n = 0;
+  for (const key in d) {
+    if (!HOP.call(d, key)) continue;
+    const v = d[key];
+    switch (key) {
+      case "agent":
+        if (typeof v !== "string") return false;
+        n++;
+        break;
+      case "labels":
+        if (!T1_1(v)) return false;
+        n++;
+        break;
+      default:
+        if (!clean(v, 2)) return false;
+    }
+  }
+  if (n !== 2) return false;
+  return true;
+}
+
+function T1_1(d) {
+  if (typeof d !== "object" || d === null || Array.isArray(d)) return false;
+  for (const key in d) {
+    if (!HOP.call(d, key)) continue;
+    const v = d[key];
+    if (typeof v !== "string") return false;
+  }
+  return true;
+}
 const C0 = rt.constant(JSON.parse("{\"o\":{\"at\":\"t\"}}"));
 const N0 = rt.native("any");
 const F0 = (v1) => (get(v1, "name") ?? "") === "";
@@ -43,9 +156,15 @@ function d0(v0) {
 
 // action pay.create
 function a0(action, args, context, now) {
-  let x = validate(V0, args, "/args", null, V0o);
-  x = validate(V1, context, "/context", x, V1o);
-  if (x !== null) return finalize(P, false, null, null, x);
+  let x = null;
+  if (!(T0(args) && T1(context))) {
+    x = walk(args, context);
+    if (x === null) {
+      x = validate(V0, args, "/args", x, V0o);
+      x = validate(V1, context, "/context", x, V1o);
+    }
+    if (x !== null) return finalize(P, false, null, null, x);
+  }
   try {
     args = convertTimes(args, C0, "/args");
   } catch (e) {
@@ -94,16 +213,23 @@ function a0(action, args, context, now) {
 // an action no declaration names: only top-level rules and risks apply
 function unknown(action, args, context, now) {
   let x = null;
-  x = validate(V1, context, "/context", x, V1o);
-  if (x !== null) return finalize(P, false, null, null, x);
+  if (!(clean(args, 1) && T1(context))) {
+    x = walk(args, context);
+    if (x === null) {
+      x = validate(V1, context, "/context", x, V1o);
+    }
+    if (x !== null) return finalize(P, false, null, null, x);
+  }
   return finalize(P, true, null, null, x);
 }
 
 export function decide(request) {
   try {
     const now = requestTime(request);
-    const bad = shape(request, now);
-    if (bad !== null) return finalize(P, false, null, null, bad);
+    if (!wellFormed(request, now)) {
+      const bad = shape(request, now);
+      if (bad !== null) return finalize(P, false, null, null, bad);
+    }
     const action = request.action;
     const args = argsOf(request);
     const context = contextOf(request);

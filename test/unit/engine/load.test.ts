@@ -1,9 +1,10 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile } from "../../../src/compile/compile.js";
 import { policyHash } from "../../../src/engine/hash.js";
 import { loadPolicy, PolicyLoadError } from "../../../src/engine/load.js";
+import { OLDEST_ABI, RUNTIME_ABI } from "../../../src/engine/runtime.js";
 import { removeTempTrees, tempTree } from "../../cli/helpers.js";
 
 afterAll(removeTempTrees);
@@ -58,7 +59,52 @@ describe("loadPolicy", () => {
 
   it("a module built for another runtime ABI fails loudly", async () => {
     const r = await compile({ sources: [A] }, { cwd: "/x" });
-    const other = (r.value?.code ?? "").replace("rt.abi(1);", "rt.abi(999);");
-    await expect(loadPolicy(other)).rejects.toThrow("needs runtime ABI 999");
+    const code = r.value?.code ?? "";
+    expect(code).toContain(`rt.abi(${RUNTIME_ABI});`);
+    for (const version of [999, RUNTIME_ABI + 1, OLDEST_ABI - 1]) {
+      const other = code.replace(`rt.abi(${RUNTIME_ABI});`, `rt.abi(${version});`);
+      await expect(loadPolicy(other)).rejects.toThrow(`needs runtime ABI ${version}`);
+    }
+  });
+
+  it("a module of the oldest ABI still loads and decides as a module built now", async () => {
+    // test/fixtures/modules/abi1-db.js is test/golden/js/db.js as rplc emitted it for ABI 1
+    // (before the fast request checks); the same policy compiled now must decide every request alike.
+    const root = path.resolve(import.meta.dirname, "../../..");
+    const old = await loadPolicy(readFileSync(path.join(root, "test/fixtures/modules/abi1-db.js"), "utf8"));
+    const text = readFileSync(path.join(root, "test/golden/js/db.rplc"), "utf8");
+    const r = await compile({ sources: [{ path: "db.rplc", text }] }, { cwd: "/golden" });
+    const now = await loadPolicy(r.value?.code ?? "");
+    expect(old.hash).toBe(now.hash);
+    const time = "2026-11-24T10:00:00Z";
+    const context = { env: "production", agent: "a", user: { id: "u", roles: ["oncall"] } };
+    const requests: unknown[] = [
+      { action: "db.query", args: { sql: "DELETE FROM users" }, context, time },
+      {
+        action: "db.query",
+        args: { sql: "UPDATE t SET a = 1 WHERE id = 2", database: "main" },
+        context,
+        time,
+      },
+      {
+        action: "db.query",
+        args: { sql: "SELECT 1", extra: { deep: [1, 2] } },
+        context: { env: "dev", agent: "b" },
+        time,
+      },
+      { action: "db.query", args: { sql: 5 }, context, time },
+      { action: "db.query", args: {}, context, time },
+      { action: "db.query", args: { sql: "SELECT 1" }, context: { env: "prod", agent: "a" }, time },
+      { action: "db.query", args: { sql: "SELECT 1" }, context: { env: "dev" }, time },
+      { action: "db.query", args: { sql: "SELECT 1", n: Number.NaN }, context, time },
+      { action: "db.query", args: { sql: "SELECT 1" }, context, time: "yesterday" },
+      { action: "db.query", args: { sql: "SELECT 1" }, context, time, extra: 1 },
+      { action: "fs.read", args: { path: "/x" }, context, time: "2026-11-24T03:00:00Z" },
+      { action: "fs.read", args: { f: () => 1 }, context, time },
+      { args: { sql: "SELECT 1" } },
+      [],
+      null,
+    ];
+    for (const q of requests) expect(now.decide(q)).toEqual(old.decide(q));
   });
 });
