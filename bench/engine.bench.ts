@@ -29,6 +29,7 @@ import type { Decision, MatchedRisk } from "../src/engine/decision.js";
 import { finalize, type Held, hold, holdRisk, type RuleEntry } from "../src/engine/finalize.js";
 import { createInterpreter } from "../src/engine/interpret.js";
 import { loadPolicy } from "../src/engine/load.js";
+import { deepFreeze } from "../src/engine/values.js";
 import { ACTIONS, largePolicySet } from "./large-policy.js";
 
 async function build(sources: { path: string; text: string }[]) {
@@ -78,7 +79,12 @@ const request = {
   time: "2026-11-24T10:00:00Z",
 };
 
-const info = { hash: ten.policy.hash, settings: DEFAULT_SETTINGS };
+// The policy information the hand-written functions pass to finalize, made as the compiled module
+// makes its own (`rt.constant({ hash, settings: { … } })`: the same keys in the same order, deep-frozen),
+// so that V8 sees one shape in the finalize they share. An object of another shape (DEFAULT_SETTINGS
+// itself is not frozen) made finalize polymorphic, and whichever ran second paid for it: the
+// compiled module measured after the hand-written functions took 270 ns instead of 140.
+const info = deepFreeze({ hash: ten.policy.hash, settings: { ...DEFAULT_SETTINGS } });
 const R = Object.fromEntries(ten.policy.rules.map((r) => [r.id, r])) as Record<string, RuleEntry>;
 const K = Object.fromEntries(ten.policy.risks.map((r) => [r.id, r]));
 

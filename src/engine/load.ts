@@ -41,6 +41,17 @@ const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
   body: string,
 ) => Body;
 
+/**
+ * The top-level declarations every emitted module exports, in the order the emitter writes them
+ * (emit.ts), each at the start of a line.
+ */
+const EXPORTS = [
+  "\nexport const hash = ",
+  "\nexport const rules = ",
+  "\nexport const risks = ",
+  "\nexport function decide(",
+] as const;
+
 /** The module's body as the body of an async function of `rt` returning its exports. */
 function toFunctionBody(source: string, origin: string): string {
   if (!source.startsWith(MODULE_MARKER)) {
@@ -48,14 +59,22 @@ function toFunctionBody(source: string, origin: string): string {
       `${origin} is not a policy module built by rplc (its first line is not \`${MODULE_MARKER} …\`)`,
     );
   }
-  // One pass over the text, not a split into lines: a 1,000-rule module is ~9,000 lines.
   const at = source.indexOf(`\n${RUNTIME_IMPORT}\n`);
   if (at < 0) throw new PolicyLoadError(`${origin} does not import the runplane runtime as rplc modules do`);
-  const body = `${source.slice(0, at + 1)}${source.slice(at + 1 + RUNTIME_IMPORT.length)}`.replace(
-    /\nexport (function|const) /g,
-    "\n$1 ",
-  );
-  return `"use strict";\n${body}\nreturn { decide, hash, rules, risks };`;
+  // Slices around the import line and the four `export ` keywords, found with indexOf: a regular
+  // expression replacing them over a 1,000-rule module (380 KiB) took 6 ms of a cold process.
+  let body = `"use strict";\n${source.slice(0, at + 1)}`;
+  let from = at + 1 + RUNTIME_IMPORT.length;
+  for (const declaration of EXPORTS) {
+    const next = source.indexOf(declaration, from);
+    if (next < 0)
+      throw new PolicyLoadError(
+        `${origin} does not declare its exports as rplc modules do (\`${declaration.slice(1)}\`)`,
+      );
+    body += source.slice(from, next + 1);
+    from = next + 1 + "export ".length;
+  }
+  return `${body}${source.slice(from)}\nreturn { decide, hash, rules, risks };`;
 }
 
 export interface LoadOptions {

@@ -55,6 +55,15 @@ describe("loadPolicy", () => {
       "does not import the runplane runtime",
     );
     await expect(loadPolicy("/no/such/policy.mjs")).rejects.toThrow("cannot read `/no/such/policy.mjs`");
+    const r = await compile({ sources: [A] }, { cwd: "/x" });
+    const code = r.value?.code ?? "";
+    for (const declaration of ["export const rules = ", "export function decide("]) {
+      const edited = code.replace(`\n${declaration}`, `\n${declaration.replace("export ", "")}`);
+      expect(edited).not.toBe(code);
+      await expect(loadPolicy(edited)).rejects.toThrow(
+        `does not declare its exports as rplc modules do (\`${declaration}\`)`,
+      );
+    }
   });
 
   it("a module built for another runtime ABI fails loudly", async () => {
