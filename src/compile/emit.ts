@@ -4,11 +4,14 @@
  *   header comment (compiler version, sources, policy hash)
  *   import of the runtime, module-scope constants (natives, Sets, matchers, validators)
  *   `rules` and `risks` tables, `hash`
- *   `export function decide(request)`: shape check, one `switch` on the action, then one
- *   function per action type evaluating only the rules and risks that apply to it, in
- *   policy-set order, each under a `// rule NAME (file:line:col)` comment.
+ *   `export function decide(request)`: the top of the shape check, one `switch` on the action,
+ *   then one function per action type that checks `args` and `context` and evaluates only the
+ *   rules and risks that apply to it, in policy-set order, each under a
+ *   `// rule NAME (file:line:col)` comment.
  *
- * Request validation uses ajv standalone code generated here, so loading compiles no schema.
+ * Request validation uses ajv standalone code generated here, so loading compiles no schema; a
+ * fast check generated from the same schema (fast-check.ts) runs first and the full checks only
+ * when it cannot vouch for the request.
  */
 import { type Diagnostic, diag } from "../diagnostics/diagnostic.js";
 import { MODULE_ABI, MODULE_MARKER, RUNTIME_IMPORT } from "../engine/load.js";

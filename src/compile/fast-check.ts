@@ -9,7 +9,7 @@
  * The contract is one-sided: `T(v)` true ⇒ the walk and ajv accept `v`. False may be wrong in
  * either direction — a value the full checks accept still decides correctly, only slower — so
  * anything unusual returns false: a non-enumerable own field, a number that is not finite (the
- * walk rejects it), a list with holes. A schema outside the subset below gets no fast check
+ * walk rejects it), a hole in a list of a declared element type. A schema outside the subset below gets no fast check
  * (null) and its module always runs the full checks.
  *
  * The subset is what `typeToSchema` makes (check/schema-from-type.ts) plus the same keywords in
