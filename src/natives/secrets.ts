@@ -16,7 +16,7 @@
 import { T } from "../check/types.js";
 import { CACHE_ENTRIES, LruCache, memo } from "./cache.js";
 import { str } from "./guard.js";
-import { SECRET_RULES, type SecretRule } from "./secrets-rules.js";
+import { type SecretRule, secretRules } from "./secrets-rules.js";
 import { P, simple } from "./sig.js";
 import type { NativeFunction } from "./spec.js";
 
@@ -28,8 +28,16 @@ export interface SecretHit {
 }
 
 const GENERIC = new Set(["generic_secret", "password"]);
-const SPECIFIC = SECRET_RULES.filter((r) => !GENERIC.has(r.kind));
-const GENERIC_RULES = SECRET_RULES.filter((r) => GENERIC.has(r.kind));
+let split: { specific: readonly SecretRule[]; generic: readonly SecretRule[] } | undefined;
+
+/** The detectors of specific kinds, then the generic ones (`name = value`), split once. */
+function rules(): NonNullable<typeof split> {
+  split ??= {
+    specific: secretRules().filter((r) => !GENERIC.has(r.kind)),
+    generic: secretRules().filter((r) => GENERIC.has(r.kind)),
+  };
+  return split;
+}
 
 function* matches(rule: SecretRule, text: string): Generator<SecretHit> {
   const re = rule.pattern;
@@ -45,6 +53,7 @@ function* matches(rule: SecretRule, text: string): Generator<SecretHit> {
 /** Every secret in `text`, specific kinds first; generic hits overlapping a specific one are dropped. */
 export function findSecrets(text: string, firstOnly = false): SecretHit[] {
   const hits: SecretHit[] = [];
+  const { specific: SPECIFIC, generic: GENERIC_RULES } = rules();
   for (const rule of SPECIFIC) {
     for (const hit of matches(rule, text)) {
       hits.push(hit);
