@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { defineConfig } from "tsup";
+import { scriptRuntime } from "./scripts/runtime-script.js";
 
 // The runtime (`runplane`, never imports the compiler or Chevrotain), the compiler
 // (`runplane/compiler`), the command line, and one entry per framework integration
@@ -86,5 +87,9 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   esbuildPlugins: [runtimeInOneChunk()],
+  // The runtime chunk becomes a script loaded with a V8 code cache (scripts/runtime-script.ts).
+  onSuccess: async () => {
+    await scriptRuntime(path.resolve("dist"), process.cwd());
+  },
   dts: { entry: { index: "src/index.ts", compiler: "src/compiler.ts", ...integrationEntries } },
 });

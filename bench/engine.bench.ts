@@ -16,13 +16,14 @@
  *    decisions.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { getHeapSpaceStatistics } from "node:v8";
 import { parse as celParse } from "@marcbachmann/cel-js";
 import { bench, do_not_optimize, group, run, summary } from "mitata";
+import { runtimeChunk } from "../scripts/runtime-script.js";
 import { DEFAULT_SETTINGS } from "../src/check/program.js";
 import { runPipeline } from "../src/compile/pipeline.js";
 import type { Decision, MatchedRisk } from "../src/engine/decision.js";
@@ -350,8 +351,10 @@ for (let i = 0; i < 15; i++) {
 // fresh process: what an agent pays at start-up.
 // The first `import()` of a process also starts Node's ES module loader (~5 ms here), which an
 // agent written as an ES module has already paid for its own code: it is timed apart (`loader`).
-const cold: { loader: number; imp: number; load: number; first: number }[] = [];
+const cold: { loader: number; imp: number; load: number; first: number; cache: string }[] = [];
 const entry = path.resolve("dist/index.js");
+// The runtime's loader, which says whether V8 took the runtime's code cache (src/engine/boot.ts).
+const runtimeLoader = existsSync(entry) ? path.resolve("dist", runtimeChunk("dist")) : entry;
 const moduleFile = path.join(dir, "policy-0.mjs");
 const emptyFile = path.join(dir, "empty.mjs");
 writeFileSync(moduleFile, large.code);
@@ -367,10 +370,14 @@ const t1 = performance.now();
 await loadPolicy(${JSON.stringify(moduleFile)});
 const t2 = performance.now();
 await loadPolicy(${JSON.stringify(`${moduleFile.slice(0, -4)}-copy.mjs`)}, { codeCache: false });
-console.log(JSON.stringify({ loader: t0 - t, imp: t1 - t0, load: t2 - t1, first: performance.now() - t2 }));`;
+const first = performance.now() - t2;
+const { __runtimeCodeCache: cache } = await import(${JSON.stringify(pathToFileURL(runtimeLoader).href)});
+console.log(JSON.stringify({ loader: t0 - t, imp: t1 - t0, load: t2 - t1, first, cache }));`;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
   if (r.status === 0)
-    cold.push(JSON.parse(r.stdout) as { loader: number; imp: number; load: number; first: number });
+    cold.push(
+      JSON.parse(r.stdout) as { loader: number; imp: number; load: number; first: number; cache: string },
+    );
 }
 rmSync(dir, { recursive: true, force: true });
 
@@ -389,7 +396,7 @@ console.log(
 console.log(
   cold.length === 0
     ? "fresh process: dist/index.js missing or failing (run `npx tsup`)"
-    : `fresh process, median of ${cold.length}: the ES module loader's start ${median(cold.map((c) => c.loader)).toFixed(1)} ms, then import "runplane" (dist) ${median(cold.map((c) => c.imp)).toFixed(1)} ms, loadPolicy(file) ${median(cold.map((c) => c.load)).toFixed(1)} ms (${median(cold.map((c) => c.first)).toFixed(1)} ms without the code cache), import and load together ${median(cold.map((c) => c.imp + c.load)).toFixed(1)} ms (${median(cold.map((c) => c.loader + c.imp + c.load)).toFixed(1)} ms with the loader's start)`,
+    : `fresh process, median of ${cold.length}: the ES module loader's start ${median(cold.map((c) => c.loader)).toFixed(1)} ms, then import "runplane" (dist; its code cache ${[...new Set(cold.map((c) => c.cache))].join("/")}) ${median(cold.map((c) => c.imp)).toFixed(1)} ms, loadPolicy(file) ${median(cold.map((c) => c.load)).toFixed(1)} ms (${median(cold.map((c) => c.first)).toFixed(1)} ms without the code cache), import and load together ${median(cold.map((c) => c.imp + c.load)).toFixed(1)} ms (${median(cold.map((c) => c.loader + c.imp + c.load)).toFixed(1)} ms with the loader's start)`,
 );
 const compiledBest = rounds.get("compiled") ?? Number.NaN;
 console.log(

@@ -1,6 +1,6 @@
 /**
- * A V8 code cache for compiled policy modules loaded from a file: `policy.mjs.v8cache` beside
- * `policy.mjs`. Parsing a 1,000-rule module (361 KiB) takes V8 8–13 ms, most of loading it; with
+ * A V8 code cache for scripts read from a file: compiled policy modules (`policy.mjs.v8cache` beside
+ * `policy.mjs`) and the built runtime itself (`dist/chunk-….script.js.v8cache`, boot.ts). Parsing a 1,000-rule module (361 KiB) takes V8 8–13 ms, most of loading it; with
  * the cache, about 2 ms (bench/results/engine.md). The first load writes the cache (atomically,
  * best effort: a read-only directory just means no cache); later loads in any process use it.
  *
@@ -14,8 +14,11 @@
 import type * as Fs from "node:fs";
 import type * as Vm from "node:vm";
 
-/** Bump when the cache's layout or load.ts's rewriting of a module into a function body changes. */
-const FORMAT = 1;
+/**
+ * Bump when the cache's layout or load.ts's rewriting of a module into a function body changes.
+ * 2: the header also gives the length of V8's data, so a truncated cache is not used.
+ */
+const FORMAT = 2;
 
 export type CompiledBody = (rt: unknown) => Promise<unknown>;
 
@@ -25,12 +28,38 @@ export interface CachedCompile {
   readonly save: () => void;
 }
 
-function headerFor(source: Buffer, text: string): string {
-  return JSON.stringify({ format: FORMAT, v8: process.versions.v8, bytes: source.length, body: text.length });
+/** A script compiled with a code cache: its completion value and what became of the cache. */
+export interface CachedScript {
+  /** What running the script's top level gave (for `(function …)`, the function). */
+  readonly value: unknown;
+  /** The cache was there, made from these bytes by this V8, and V8 took it. */
+  readonly used: boolean;
+  /** Write the cache if it was not used (best effort; false when it could not be written). */
+  readonly save: () => boolean;
 }
 
-/** The cached data in `file` when it was made from `source` by this V8, else undefined. */
-function read(fs: typeof Fs, file: string, header: string, source: Buffer): Buffer | undefined {
+interface Header {
+  readonly format: number;
+  readonly v8: string;
+  /** The source's bytes, which follow the header line. */
+  readonly bytes: number;
+  /** The length of the compiled text (the source, or the function made of it). */
+  readonly body: number;
+  /** The length of V8's data, which follows the source. */
+  readonly data: number;
+}
+
+function headerFor(source: Buffer, text: string, data: number): Header {
+  return { format: FORMAT, v8: process.versions.v8, bytes: source.length, body: text.length, data };
+}
+
+/**
+ * The cached data in `file` when it was made from `source` (as `text`) by this V8, else undefined.
+ * V8 itself checks its version, its flags and the source's length, but neither the data's length
+ * nor its content (it has no checksum in release builds): the length is checked here. A cache
+ * damaged in place, to the same length, is not detected, like a damaged module.
+ */
+function read(fs: typeof Fs, file: string, source: Buffer, text: string): Buffer | undefined {
   let data: Buffer;
   try {
     data = fs.readFileSync(file);
@@ -38,10 +67,66 @@ function read(fs: typeof Fs, file: string, header: string, source: Buffer): Buff
     return undefined;
   }
   const nl = data.indexOf(10);
-  if (nl < 0 || data.toString("utf8", 0, nl) !== header) return undefined;
+  if (nl < 0) return undefined;
   const end = nl + 1 + source.length;
-  if (data.length < end || !source.equals(data.subarray(nl + 1, end))) return undefined;
+  let found: Partial<Header>;
+  try {
+    found = JSON.parse(data.toString("utf8", 0, nl)) as Partial<Header>;
+  } catch {
+    return undefined;
+  }
+  const want = headerFor(source, text, data.length - end);
+  if (
+    found.format !== want.format ||
+    found.v8 !== want.v8 ||
+    found.bytes !== want.bytes ||
+    found.body !== want.body ||
+    found.data !== want.data ||
+    want.data <= 0 ||
+    !source.equals(data.subarray(nl + 1, end))
+  )
+    return undefined;
   return data.subarray(end);
+}
+
+/**
+ * Compile and run the script `text`, made from the file `filename` whose bytes are `source`, with
+ * the code cache `cacheFile` when there is a usable one.
+ */
+export function compileCached(
+  text: string,
+  filename: string,
+  cacheFile: string,
+  source: Buffer,
+): CachedScript {
+  const fs = process.getBuiltinModule("node:fs");
+  const vm: typeof Vm = process.getBuiltinModule("node:vm");
+  const cachedData = read(fs, cacheFile, source, text);
+  const script = new vm.Script(text, { filename, cachedData });
+  const value: unknown = script.runInThisContext();
+  const used = cachedData !== undefined && !script.cachedDataRejected;
+  return {
+    value,
+    used,
+    save: () => {
+      if (used) return true;
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      try {
+        const data = script.createCachedData();
+        const header = JSON.stringify(headerFor(source, text, data.length));
+        fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${header}\n`), source, data]));
+        fs.renameSync(tmp, cacheFile);
+        return true;
+      } catch {
+        try {
+          fs.unlinkSync(tmp);
+        } catch {
+          // Nothing was written.
+        }
+        return false;
+      }
+    },
+  };
 }
 
 /**
@@ -49,30 +134,11 @@ function read(fs: typeof Fs, file: string, header: string, source: Buffer): Buff
  * with the code cache beside it when there is a usable one.
  */
 export function compileWithCache(body: string, file: string, source: Buffer): CachedCompile {
-  const fs = process.getBuiltinModule("node:fs");
-  const vm: typeof Vm = process.getBuiltinModule("node:vm");
-  const text = `(async function (rt) {\n${body}\n})`;
-  const header = headerFor(source, text);
-  const cacheFile = `${file}.v8cache`;
-  const cachedData = read(fs, cacheFile, header, source);
-  const script = new vm.Script(text, { filename: file, cachedData });
-  const run = script.runInThisContext() as CompiledBody;
-  const fresh = cachedData !== undefined && !script.cachedDataRejected;
+  const compiled = compileCached(`(async function (rt) {\n${body}\n})`, file, `${file}.v8cache`, source);
   return {
-    run,
+    run: compiled.value as CompiledBody,
     save: () => {
-      if (fresh) return;
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
-      try {
-        fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${header}\n`), source, script.createCachedData()]));
-        fs.renameSync(tmp, cacheFile);
-      } catch {
-        try {
-          fs.unlinkSync(tmp);
-        } catch {
-          // Nothing was written.
-        }
-      }
+      compiled.save();
     },
   };
 }
