@@ -11,7 +11,7 @@
  *    rewrite must find exactly that many, so text that merely looks like one (in a string, a
  *    comment) fails the build instead of being changed.
  * 3. The script is `(function (exports, require, module, __importMetaUrl, __importModule) { … })`,
- *    strict like the module it was, with its source map.
+ *    strict like the module it was, in ASCII (`asciiOnly`), with its source map.
  * 4. The loader is src/engine/boot.ts bundled with the line that exports the chunk's names.
  * 5. One run of dist/index.js writes the code cache, so the first user of the build has it.
  */
@@ -20,7 +20,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { build, type Plugin, transform } from "esbuild";
 
 const PARAMS = "exports, require, module, __importMetaUrl, __importModule";
 
@@ -58,6 +58,22 @@ export function rewriteDynamicImports(code: string, expected: number): string {
       `the runtime chunk has ${expected} dynamic import(s) but its text shows ${found} \`import(\`: a string or comment that looks like one? Reword it`,
     );
   return out;
+}
+
+/**
+ * The script in ASCII only, so that the loader takes it without decoding UTF-8 (code-cache.ts
+ * `textOf`). esbuild escapes non-ASCII characters in code (its default charset), not in the comments
+ * it keeps; each one left is written as `\u{…}`. Both texts, minified without comments, must be the
+ * same: then only comments changed.
+ */
+export async function asciiOnly(code: string): Promise<string> {
+  const ascii = code.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+  if (ascii === code) return code;
+  const bare = async (text: string) =>
+    (await transform(text, { minifyWhitespace: true, legalComments: "none", logLevel: "silent" })).code;
+  if ((await bare(ascii)) !== (await bare(code)))
+    throw new Error("the runtime script has non-ASCII characters outside its comments (esbuild's charset?)");
+  return ascii;
 }
 
 /** Turn `dist/<chunk>` into the script and the loader; returns the chunk's file name. */
@@ -115,7 +131,7 @@ export async function scriptRuntime(dist: string, root: string): Promise<string>
     throw new Error(`INVARIANT: esbuild wrote ${scriptName} and its map`);
   // On the first line, so that the source map's lines stay right.
   // An ES module's code is strict; as a script it must say so (esbuild writes "use strict" for some).
-  const code = rewriteDynamicImports(js.text, dynamic);
+  const code = await asciiOnly(rewriteDynamicImports(js.text, dynamic));
   const strict = code.startsWith('"use strict";') ? "" : '"use strict";';
   const text = `(function (${PARAMS}) {${strict}${code}\n})\n//# sourceMappingURL=${scriptName}.map\n`;
 

@@ -11,7 +11,7 @@
  * chunk exported, under the same names. The entries and chunks that imported the runtime chunk
  * import the loader instead, so there is still one runtime per process.
  */
-import { compileCached } from "./code-cache.js";
+import { compileCached, textOf } from "./code-cache.js";
 
 /** The script's function: the chunk's code, with the chunk's exports put on `module.exports`. */
 type ScriptBody = (
@@ -46,7 +46,7 @@ export function bootRuntime(
   const fs = process.getBuiltinModule("node:fs");
   const file = process.getBuiltinModule("node:url").fileURLToPath(new URL(script, url));
   const source = fs.readFileSync(file);
-  const compiled = compileCached(source.toString("utf8"), file, `${file}.v8cache`, source);
+  const compiled = compileCached(textOf(source), file, `${file}.v8cache`, source);
   const module = { exports: {} as Record<string, unknown> };
   (compiled.value as ScriptBody)(module.exports, builtin, module, url, importModule);
   const codeCache = compiled.used ? "used" : compiled.save() ? "written" : "not written";

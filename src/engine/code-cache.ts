@@ -38,6 +38,17 @@ export interface CachedScript {
   readonly save: () => boolean;
 }
 
+/**
+ * The UTF-8 text of a script's bytes. ASCII bytes (the runtime script always, most policy modules)
+ * are taken as latin1, which copies them instead of decoding: 0.3 ms instead of 0.6–0.9 for the
+ * runtime's 190 KiB, and V8 keeps the text in one byte per character.
+ */
+export function textOf(bytes: Buffer): string {
+  return process.getBuiltinModule("node:buffer").isAscii(bytes)
+    ? bytes.toString("latin1")
+    : bytes.toString("utf8");
+}
+
 interface Header {
   readonly format: number;
   readonly v8: string;

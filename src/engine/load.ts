@@ -13,7 +13,7 @@
  * Part of the runtime: it never imports the compiler or Chevrotain.
  */
 import { resolve as resolvePath } from "node:path";
-import { compileWithCache } from "./code-cache.js";
+import { compileWithCache, textOf } from "./code-cache.js";
 import type { Decision } from "./decision.js";
 import type { RiskEntry, RuleEntry } from "./finalize.js";
 import { __runtime, RUNTIME_ABI } from "./runtime.js";
@@ -105,7 +105,7 @@ export async function loadPolicy(
     origin = `\`${path}\``;
     try {
       bytes = process.getBuiltinModule("node:fs").readFileSync(path);
-      source = bytes.toString("utf8");
+      source = textOf(bytes);
     } catch (e) {
       throw new PolicyLoadError(`cannot read ${origin}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -5,6 +5,7 @@
  * or not a cache is not used and is rewritten, and one that cannot be written is no error. In every case the
  * runtime decides as the one in src/ does, and says nothing on stderr.
  */
+import { isAscii } from "node:buffer";
 import { spawnSync } from "node:child_process";
 import {
   cpSync,
@@ -86,6 +87,8 @@ describe("the built runtime's code cache", () => {
       data: cache.length - nl - 1 - readFileSync(script).length,
     });
     expect(cache.subarray(nl + 1).indexOf(readFileSync(script))).toBe(0);
+    // In ASCII, which the loader takes without decoding (scripts/runtime-script.ts `asciiOnly`).
+    expect(isAscii(readFileSync(script))).toBe(true);
   });
 
   it("is used, and the runtime decides as the one in src/ does, one runtime for every import", () => {

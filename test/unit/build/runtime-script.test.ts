@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { rewriteDynamicImports, scriptRuntime } from "../../../scripts/runtime-script.js";
+import { asciiOnly, rewriteDynamicImports, scriptRuntime } from "../../../scripts/runtime-script.js";
 import { ROOT } from "../../integration/runtime/procs.js";
 import { removeTempDirs, tempDir } from "../runtime/helpers.js";
 
@@ -40,6 +40,22 @@ describe("rewriteDynamicImports", () => {
     expect(() => rewriteDynamicImports('const s = "import("; await import("a");', 1)).toThrow(
       /1 dynamic import\(s\) but its text shows 2/,
     );
+  });
+});
+
+describe("asciiOnly", () => {
+  it("writes the non-ASCII characters of comments as \\u{…}", async () => {
+    expect(await asciiOnly("// a … b\nconst x = 1; /* “q” */\n")).toBe(
+      "// a \\u{2026} b\nconst x = 1; /* \\u{201c}q\\u{201d} */\n",
+    );
+    expect(await asciiOnly("const x = 1;\n")).toBe("const x = 1;\n");
+  });
+
+  it("keeps a string's meaning, and refuses a change of meaning (a regular expression without u)", async () => {
+    const s = await asciiOnly('const s = "…";\n');
+    expect(s).toBe('const s = "\\u{2026}";\n');
+    expect(new Function(`${s}; return s;`)()).toBe("…");
+    await expect(asciiOnly("const r = /…/;\n")).rejects.toThrow(/non-ASCII characters outside its comments/);
   });
 });
 
