@@ -42,7 +42,12 @@ export function bootRuntime(
   url: string,
   script: string,
   importModule: (specifier: string) => Promise<unknown>,
-): { exports: Record<string, unknown>; codeCache: RuntimeCodeCache } {
+): {
+  exports: Record<string, unknown>;
+  codeCache: RuntimeCodeCache;
+  /** Rewrite the cache with what V8 has compiled by now (the build, after loading a policy). */
+  saveCodeCache: () => boolean;
+} {
   const fs = process.getBuiltinModule("node:fs");
   const file = process.getBuiltinModule("node:url").fileURLToPath(new URL(script, url));
   const source = fs.readFileSync(file);
@@ -50,5 +55,5 @@ export function bootRuntime(
   const module = { exports: {} as Record<string, unknown> };
   (compiled.value as ScriptBody)(module.exports, builtin, module, url, importModule);
   const codeCache = compiled.used ? "used" : compiled.save() ? "written" : "not written";
-  return { exports: module.exports, codeCache };
+  return { exports: module.exports, codeCache, saveCodeCache: () => compiled.save(true) };
 }

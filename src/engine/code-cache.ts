@@ -34,8 +34,11 @@ export interface CachedScript {
   readonly value: unknown;
   /** The cache was there, made from these bytes by this V8, and V8 took it. */
   readonly used: boolean;
-  /** Write the cache if it was not used (best effort; false when it could not be written). */
-  readonly save: () => boolean;
+  /**
+   * Write the cache if it was not used, or `always` (best effort; false when it could not be
+   * written). It holds what V8 has compiled of the script by then.
+   */
+  readonly save: (always?: boolean) => boolean;
 }
 
 /**
@@ -119,8 +122,8 @@ export function compileCached(
   return {
     value,
     used,
-    save: () => {
-      if (used) return true;
+    save: (always = false) => {
+      if (used && !always) return true;
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       try {
         const data = script.createCachedData();
