@@ -2,19 +2,22 @@
  * IR → one self-contained ES module (ARCHITECTURE.md "Emitted code"):
  *
  *   header comment (compiler version, sources, policy hash)
- *   import of the runtime, module-scope constants (natives, Sets, matchers, validators)
- *   `rules` and `risks` tables, `hash`
- *   `export function decide(request)`: the top of the shape check, one `switch` on the action,
- *   then one function per action type that checks `args` and `context` and evaluates only the
- *   rules and risks that apply to it, in policy-set order, each under a
- *   `// rule NAME (file:line:col)` comment.
+ *   import of the runtime
+ *   `const policy = await (async function (rt) {`, the policy set as one function of the runtime
+ *   (so that `loadPolicy` can compile it from a slice of the text, engine/load.ts):
+ *     constants (natives, Sets, matchers, validators), `rules` and `risks` tables, `hash`
+ *     `function decide(request)`: the top of the shape check, one `switch` on the action,
+ *     then one function per action type that checks `args` and `context` and evaluates only the
+ *     rules and risks that apply to it, in policy-set order, each under a
+ *     `// rule NAME (file:line:col)` comment
+ *   `})(rt);` and the exports: `hash`, `rules`, `risks`, `export function decide(request)`.
  *
  * Request validation uses ajv standalone code generated here, so loading compiles no schema; a
  * fast check generated from the same schema (fast-check.ts) runs first and the full checks only
  * when it cannot vouch for the request.
  */
 import { type Diagnostic, diag } from "../diagnostics/diagnostic.js";
-import { MODULE_ABI, MODULE_MARKER, RUNTIME_IMPORT } from "../engine/load.js";
+import { MODULE_ABI, MODULE_MARKER, POLICY_CLOSE, POLICY_OPEN, RUNTIME_IMPORT } from "../engine/load.js";
 import { needsInit } from "../natives/init.js";
 import { fastCheck } from "./fast-check.js";
 import {
@@ -245,9 +248,9 @@ class Emitter {
     );
     return [
       "/** The rules, in policy-set order. */",
-      `export const rules = rt.constant([${rules.length ? `\n${rules.join("\n")}\n` : ""}]);`,
+      `const rules = rt.table([${rules.length ? `\n${rules.join("\n")}\n` : ""}]);`,
       "/** The risks, in policy-set order. */",
-      `export const risks = rt.constant([${risks.length ? `\n${risks.join("\n")}\n` : ""}]);`,
+      `const risks = rt.table([${risks.length ? `\n${risks.join("\n")}\n` : ""}]);`,
     ];
   }
 
@@ -299,7 +302,7 @@ class Emitter {
       ...p.locals.map((l) => l.value),
     ].some(readsRoot("now"));
     const decide = [
-      "export function decide(request) {",
+      "function decide(request) {",
       "  try {",
       readsNow
         ? "    const now = requestTime(request);"
@@ -336,6 +339,9 @@ class Emitter {
       `// Policy hash: ${commentText(p.hash)}`,
       RUNTIME_IMPORT,
       "",
+      // `loadPolicy` compiles this function without the module system (engine/load.ts).
+      POLICY_OPEN,
+      '"use strict";',
       `rt.abi(${MODULE_ABI});`,
       `const { ${HELPERS.join(", ")} } = rt;`,
       ...([...this.fast.values()].some((f) => f !== null)
@@ -343,7 +349,7 @@ class Emitter {
         : []),
       ...([...this.hoist.natives].some(needsInit) ? ["await rt.ready;"] : []),
       "",
-      `export const hash = ${jsString(p.hash)};`,
+      `const hash = ${jsString(p.hash)};`,
       `const P = rt.constant({ hash, settings: { ${settings.join(", ")} } });`,
       ...table,
       "",
@@ -353,6 +359,8 @@ class Emitter {
       "",
       ...decide,
       "",
+      "return { hash, rules, risks, decide };",
+      POLICY_CLOSE,
     ].join("\n");
   }
 }

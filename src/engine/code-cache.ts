@@ -22,6 +22,14 @@ const FORMAT = 2;
 
 export type CompiledBody = (rt: unknown) => Promise<unknown>;
 
+/** Where a compiled text starts in its file: lines before it, and columns before it on its line. */
+export interface Position {
+  readonly lineOffset: number;
+  readonly columnOffset: number;
+}
+
+const NO_OFFSET: Position = { lineOffset: 0, columnOffset: 0 };
+
 export interface CachedCompile {
   readonly run: CompiledBody;
   /** Write the cache if it was missing or stale; call once the module has run (more is compiled then). */
@@ -112,11 +120,12 @@ export function compileCached(
   filename: string,
   cacheFile: string,
   source: Buffer,
+  at: Position = NO_OFFSET,
 ): CachedScript {
   const fs = process.getBuiltinModule("node:fs");
   const vm: typeof Vm = process.getBuiltinModule("node:vm");
   const cachedData = read(fs, cacheFile, source, text);
-  const script = new vm.Script(text, { filename, cachedData });
+  const script = new vm.Script(text, { filename, cachedData, ...at });
   const value: unknown = script.runInThisContext();
   const used = cachedData !== undefined && !script.cachedDataRejected;
   return {
@@ -144,11 +153,12 @@ export function compileCached(
 }
 
 /**
- * Compile `(async function (rt) { body })` from the module at `file` (whose bytes are `source`),
- * with the code cache beside it when there is a usable one.
+ * Compile `fn`, the text of the module at `file` (whose bytes are `source`) as an async function
+ * of the runtime (load.ts), with the code cache beside it when there is a usable one. `at` is where
+ * `fn` starts in the file, so that stack traces give the file's lines.
  */
-export function compileWithCache(body: string, file: string, source: Buffer): CachedCompile {
-  const compiled = compileCached(`(async function (rt) {\n${body}\n})`, file, `${file}.v8cache`, source);
+export function compileWithCache(fn: string, file: string, source: Buffer, at: Position): CachedCompile {
+  const compiled = compileCached(fn, file, `${file}.v8cache`, source, at);
   return {
     run: compiled.value as CompiledBody,
     save: () => {

@@ -5,15 +5,19 @@
  * A built module imports its runtime from the package (`import { __runtime as rt } from
  * "runplane"`), which resolves where runplane is installed. To load a module from a string or
  * from any path, this loader does not go through the module system: it checks the module's
- * marker and import line, turns its top-level `export`s into plain declarations and runs the
- * body as an async function given this process's runtime. The emitter guarantees the lines it
- * rewrites (no user text ever starts a line: every string is JSON-escaped, U+2028/2029 included).
- * A module loaded from a file is compiled with V8's code cache beside it (code-cache.ts).
+ * marker and import line and runs the policy set as an async function given this process's
+ * runtime. Since ABI 3 the module holds that function as it is, `(async function (rt) { … })`,
+ * between two lines only the emitter writes (no user text ever starts a line: every string is
+ * JSON-escaped, U+2028/2029 included), so the loader compiles a slice of the module's text: no
+ * copy of it (flattening the joined pieces of a 370 KiB module took 1.4 ms of a cold load). A
+ * module of ABI 1 or 2 has its declarations at the top level, exported: the loader turns its
+ * `export`s into plain declarations and wraps the body in the same function. A module loaded
+ * from a file is compiled with V8's code cache beside it (code-cache.ts).
  *
  * Part of the runtime: it never imports the compiler or Chevrotain.
  */
 import { resolve as resolvePath } from "node:path";
-import { compileWithCache, textOf } from "./code-cache.js";
+import { compileWithCache, type Position, textOf } from "./code-cache.js";
 import type { Decision } from "./decision.js";
 import type { RiskEntry, RuleEntry } from "./finalize.js";
 import { __runtime, RUNTIME_ABI } from "./runtime.js";
@@ -23,6 +27,22 @@ export const MODULE_MARKER = "// Runplane compiled policy set.";
 /** The one import of every emitted module. */
 export const RUNTIME_IMPORT = 'import { __runtime as rt } from "runplane";';
 export const MODULE_ABI = RUNTIME_ABI;
+/**
+ * The line that opens the policy set's function in a module of ABI 3 or later (after the import
+ * line); the function is the text from `(async` to the `})` that starts POLICY_CLOSE.
+ */
+export const POLICY_OPEN = "const policy = await (async function (rt) {";
+/** The module's last lines, from the end of the policy set's function: its exports. */
+export const POLICY_CLOSE = [
+  "})(rt);",
+  "export const hash = policy.hash;",
+  "export const rules = policy.rules;",
+  "export const risks = policy.risks;",
+  "export function decide(request) {",
+  "  return policy.decide(request);",
+  "}",
+  "",
+].join("\n");
 
 export interface LoadedPolicy {
   readonly hash: string;
@@ -35,11 +55,12 @@ export class PolicyLoadError extends Error {
   override readonly name = "PolicyLoadError";
 }
 
-type Body = (rt: typeof __runtime) => Promise<LoadedPolicy>;
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
-  param: string,
-  body: string,
-) => Body;
+/** Run the policy set's function (what compiling its text gave) with this process's runtime. */
+function runPolicy(fn: unknown, origin: string): Promise<unknown> {
+  if (typeof fn !== "function")
+    throw new PolicyLoadError(`${origin} does not hold its policy set as one function, as rplc modules do`);
+  return (fn as (rt: typeof __runtime) => Promise<unknown>)(__runtime);
+}
 
 /**
  * The top-level declarations every emitted module exports, in the order the emitter writes them
@@ -52,8 +73,14 @@ const EXPORTS = [
   "\nexport function decide(",
 ] as const;
 
-/** The module's body as the body of an async function of `rt` returning its exports. */
-function toFunctionBody(source: string, origin: string): string {
+/** The policy set's function as text, and where it starts in the module. */
+interface PolicyFunction {
+  readonly text: string;
+  readonly at: Position;
+}
+
+/** The module's policy set as the text of an async function of `rt` that returns its exports. */
+function policyFunction(source: string, origin: string): PolicyFunction {
   if (!source.startsWith(MODULE_MARKER)) {
     throw new PolicyLoadError(
       `${origin} is not a policy module built by rplc (its first line is not \`${MODULE_MARKER} …\`)`,
@@ -61,6 +88,25 @@ function toFunctionBody(source: string, origin: string): string {
   }
   const at = source.indexOf(`\n${RUNTIME_IMPORT}\n`);
   if (at < 0) throw new PolicyLoadError(`${origin} does not import the runplane runtime as rplc modules do`);
+  const open = source.indexOf(`\n${POLICY_OPEN}\n`, at);
+  if (open < 0) return { text: olderFunction(source, origin, at), at: { lineOffset: 0, columnOffset: 0 } };
+  if (!source.endsWith(`\n${POLICY_CLOSE}`))
+    throw new PolicyLoadError(`${origin} does not end with the exports of an rplc module: is it cut short?`);
+  const start = open + 1 + POLICY_OPEN.indexOf("(async");
+  let lines = 0;
+  for (let i = source.indexOf("\n"); i >= 0 && i < start; i = source.indexOf("\n", i + 1)) lines++;
+  return {
+    // A slice: V8 keeps it as a view of the module's text and compiles it without a copy.
+    text: source.slice(start, source.length - POLICY_CLOSE.length + "})".length),
+    at: { lineOffset: lines, columnOffset: start - (open + 1) },
+  };
+}
+
+/**
+ * A module of ABI 1 or 2 (its declarations at the top level, exported) as the text of the same
+ * function; `at` is where its import line starts.
+ */
+function olderFunction(source: string, origin: string, at: number): string {
   // Slices around the import line and the four `export ` keywords, found with indexOf: a regular
   // expression replacing them over a 1,000-rule module (380 KiB) took 6 ms of a cold process.
   let body = `"use strict";\n${source.slice(0, at + 1)}`;
@@ -74,7 +120,7 @@ function toFunctionBody(source: string, origin: string): string {
     body += source.slice(from, next + 1);
     from = next + 1 + "export ".length;
   }
-  return `${body}${source.slice(from)}\nreturn { decide, hash, rules, risks };`;
+  return `(async function (rt) {\n${body}${source.slice(from)}\nreturn { decide, hash, rules, risks };\n})`;
 }
 
 export interface LoadOptions {
@@ -110,14 +156,17 @@ export async function loadPolicy(
       throw new PolicyLoadError(`cannot read ${origin}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const body = toFunctionBody(source, origin);
+  const fn = policyFunction(source, origin);
   let loaded: LoadedPolicy;
   if (file !== undefined && bytes !== undefined && options.codeCache !== false) {
-    const compiled = compileWithCache(body, resolvePath(file), bytes);
-    loaded = (await compiled.run(__runtime)) as LoadedPolicy;
+    const compiled = compileWithCache(fn.text, resolvePath(file), bytes, fn.at);
+    loaded = (await runPolicy(compiled.run, origin)) as LoadedPolicy;
     compiled.save();
   } else {
-    loaded = await new AsyncFunction("rt", body)(__runtime);
+    const vm = process.getBuiltinModule("node:vm");
+    const filename = file === undefined ? "policy module" : resolvePath(file);
+    const script = new vm.Script(fn.text, { filename, ...fn.at });
+    loaded = (await runPolicy(script.runInThisContext(), origin)) as LoadedPolicy;
   }
   return Object.freeze({
     hash: loaded.hash,

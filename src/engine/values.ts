@@ -49,6 +49,21 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * Freeze a rule or risk table as the emitter writes it (`rt.table`): the list, each row, and a row's
+ * `approvers` list; every other value in a row is a string or a number. What `deepFreeze` makes of
+ * such a table, without its generic walk, which is slow before V8 has optimized anything: for the
+ * 1,000 rows of a 1,000-rule module, ~1.1 ms of a cold load against ~0.1 ms.
+ */
+export function freezeTable<T extends object>(rows: T[]): readonly T[] {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as { readonly approvers?: unknown };
+    if (row.approvers !== undefined) Object.freeze(row.approvers);
+    Object.freeze(row);
+  }
+  return Object.freeze(rows);
+}
+
 /** An own property of an object, or undefined (absent). Never reads the prototype. */
 export function get(object: unknown, key: string): unknown {
   return isObject(object) && HOP.call(object, key) ? object[key] : undefined;

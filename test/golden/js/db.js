@@ -3,21 +3,23 @@
 // Policy hash: sha256:7e2e0f67e6fc7bfb4434756c680e2f32571fa9001f637d8cdfc98ad53544100e
 import { __runtime as rt } from "runplane";
 
-rt.abi(2);
+const policy = await (async function (rt) {
+"use strict";
+rt.abi(3);
 const { U, get, need, needIn, entry, entryIn, index, eq, isIn, div, mod, hold, holdRisk, fail, finalize, shape, wellFormed, walk, clean, argsOf, contextOf, requestTime, validate, convertTimes } = rt;
 const HOP = Object.prototype.hasOwnProperty, PIE = Object.prototype.propertyIsEnumerable;
 
-export const hash = "sha256:7e2e0f67e6fc7bfb4434756c680e2f32571fa9001f637d8cdfc98ad53544100e";
+const hash = "sha256:7e2e0f67e6fc7bfb4434756c680e2f32571fa9001f637d8cdfc98ad53544100e";
 const P = rt.constant({ hash, settings: { default: "allow", unknown_action: "block", approval_at: 50, block_at: 90, on_error: "block", approval_timeout: 3600000 } });
 /** The rules, in policy-set order. */
-export const rules = rt.constant([
+const rules = rt.table([
   { id: "unbounded_delete", effect: "block", location: "db.rplc:17:3" },
   { id: "prod_write", effect: "require_approval", location: "db.rplc:21:3", approvers: ["dba"], timeout_ms: 1800000 },
   { id: "reads", effect: "allow", location: "db.rplc:27:3" },
   { id: "after_hours", effect: "block", location: "db.rplc:33:1" },
 ]);
 /** The risks, in policy-set order. */
-export const risks = rt.constant([
+const risks = rt.table([
   { id: "destructive", location: "db.rplc:29:3" },
   { id: "production", location: "db.rplc:32:1" },
 ]);
@@ -213,7 +215,7 @@ function unknown(action, args, context, now) {
   return finalize(P, true, m, k, x);
 }
 
-export function decide(request) {
+function decide(request) {
   try {
     const now = requestTime(request);
     if (!wellFormed(request, now)) {
@@ -232,4 +234,13 @@ export function decide(request) {
   } catch (e) {
     return finalize(P, false, null, null, fail(null, undefined, e));
   }
+}
+
+return { hash, rules, risks, decide };
+})(rt);
+export const hash = policy.hash;
+export const rules = policy.rules;
+export const risks = policy.risks;
+export function decide(request) {
+  return policy.decide(request);
 }

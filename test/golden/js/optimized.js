@@ -3,22 +3,24 @@
 // Policy hash: sha256:90baaafa2f4aa52a5a0e7a43d645ee864c4888af30a85919da83a149ee4d162d
 import { __runtime as rt } from "runplane";
 
-rt.abi(2);
+const policy = await (async function (rt) {
+"use strict";
+rt.abi(3);
 const { U, get, need, needIn, entry, entryIn, index, eq, isIn, div, mod, hold, holdRisk, fail, finalize, shape, wellFormed, walk, clean, argsOf, contextOf, requestTime, validate, convertTimes } = rt;
 const HOP = Object.prototype.hasOwnProperty, PIE = Object.prototype.propertyIsEnumerable;
 await rt.ready;
 
-export const hash = "sha256:90baaafa2f4aa52a5a0e7a43d645ee864c4888af30a85919da83a149ee4d162d";
+const hash = "sha256:90baaafa2f4aa52a5a0e7a43d645ee864c4888af30a85919da83a149ee4d162d";
 const P = rt.constant({ hash, settings: { default: "allow", unknown_action: "block", approval_at: 40, block_at: 90, on_error: "block", approval_timeout: 3600000 } });
 /** The rules, in policy-set order. */
-export const rules = rt.constant([
+const rules = rt.table([
   { id: "destroy", effect: "block", location: "optimized.rplc:19:3" },
   { id: "sudo", effect: "require_approval", location: "optimized.rplc:20:3", approvers: ["ops", "sec"] },
   { id: "safe", effect: "allow", location: "optimized.rplc:21:3" },
   { id: "outside", effect: "block", location: "optimized.rplc:22:3" },
 ]);
 /** The risks, in policy-set order. */
-export const risks = rt.constant([
+const risks = rt.table([
   { id: "slow", location: "optimized.rplc:23:3" },
   { id: "big_limit", location: "optimized.rplc:24:3" },
 ]);
@@ -118,7 +120,7 @@ function unknown(action, args, context, now) {
   return finalize(P, true, null, null, x);
 }
 
-export function decide(request) {
+function decide(request) {
   try {
     const now = requestTime(request, null); // `now` is never read: no clock, only a check of `time`
     if (!wellFormed(request, now)) {
@@ -137,4 +139,13 @@ export function decide(request) {
   } catch (e) {
     return finalize(P, false, null, null, fail(null, undefined, e));
   }
+}
+
+return { hash, rules, risks, decide };
+})(rt);
+export const hash = policy.hash;
+export const rules = policy.rules;
+export const risks = policy.risks;
+export function decide(request) {
+  return policy.decide(request);
 }

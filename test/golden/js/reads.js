@@ -3,14 +3,16 @@
 // Policy hash: sha256:2ac4278e5f49dd1ef2d97413cd9d91f80d71347f8ee6cc46291b94c2820e1b9e
 import { __runtime as rt } from "runplane";
 
-rt.abi(2);
+const policy = await (async function (rt) {
+"use strict";
+rt.abi(3);
 const { U, get, need, needIn, entry, entryIn, index, eq, isIn, div, mod, hold, holdRisk, fail, finalize, shape, wellFormed, walk, clean, argsOf, contextOf, requestTime, validate, convertTimes } = rt;
 const HOP = Object.prototype.hasOwnProperty, PIE = Object.prototype.propertyIsEnumerable;
 
-export const hash = "sha256:2ac4278e5f49dd1ef2d97413cd9d91f80d71347f8ee6cc46291b94c2820e1b9e";
+const hash = "sha256:2ac4278e5f49dd1ef2d97413cd9d91f80d71347f8ee6cc46291b94c2820e1b9e";
 const P = rt.constant({ hash, settings: { default: "allow", unknown_action: "block", approval_at: 50, block_at: 90, on_error: "block", approval_timeout: 3600000 } });
 /** The rules, in policy-set order. */
-export const rules = rt.constant([
+const rules = rt.table([
   { id: "large", effect: "require_approval", location: "reads.rplc:22:3", approvers: ["finance"] },
   { id: "unnamed", effect: "block", location: "reads.rplc:23:3" },
   { id: "late", effect: "block", location: "reads.rplc:24:3" },
@@ -19,7 +21,7 @@ export const rules = rt.constant([
   { id: "odd", effect: "block", location: "reads.rplc:27:3" },
 ]);
 /** The risks, in policy-set order. */
-export const risks = rt.constant([]);
+const risks = rt.table([]);
 
 // validates `pay.create`
 const V0 = ((require) => {const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"amount":{"type":"number"},"currency":{"type":"string","enum":["EUR","USD"]},"to":{"type":"array","items":{"type":"object","properties":{"iban":{"type":"string"},"name":{"type":"string"}},"required":["iban"]}},"at":{"type":"string","format":"date-time"},"meta":{},"note":{"type":"string"}},"required":["amount","currency","to","at"]};const func0 = Object.prototype.hasOwnProperty;const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){let vErrors = null;let errors = 0;const evaluated0 = validate20.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((data.amount === undefined) || (!(func0.call(data, "amount")))) && (missing0 = "amount")) || (((data.currency === undefined) || (!(func0.call(data, "currency")))) && (missing0 = "currency"))) || (((data.to === undefined) || (!(func0.call(data, "to")))) && (missing0 = "to"))) || (((data.at === undefined) || (!(func0.call(data, "at")))) && (missing0 = "at"))){validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.amount !== undefined && func0.call(data, "amount")){const _errs1 = errors;if(!(typeof data.amount == "number")){validate20.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"}];return false;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.currency !== undefined && func0.call(data, "currency")){let data1 = data.currency;const _errs3 = errors;if(typeof data1 !== "string"){validate20.errors = [{instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!((data1 === "EUR") || (data1 === "USD"))){validate20.errors = [{instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/enum",keyword:"enum",params:{allowedValues: schema31.properties.currency.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.to !== undefined && func0.call(data, "to")){let data2 = data.to;const _errs5 = errors;if(errors === _errs5){if(Array.isArray(data2)){var valid1 = true;const len0 = data2.length;for(let i0=0; i0<len0; i0++){let data3 = data2[i0];const _errs7 = errors;if(errors === _errs7){if(data3 && typeof data3 == "object" && !Array.isArray(data3)){let missing1;if(((data3.iban === undefined) || (!(func0.call(data3, "iban")))) && (missing1 = "iban")){validate20.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];return false;}else {if(data3.iban !== undefined && func0.call(data3, "iban")){const _errs9 = errors;if(typeof data3.iban !== "string"){validate20.errors = [{instancePath:instancePath+"/to/" + i0+"/iban",schemaPath:"#/properties/to/items/properties/iban/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid2 = _errs9 === errors;}else {var valid2 = true;}if(valid2){if(data3.name !== undefined && func0.call(data3, "name")){const _errs11 = errors;if(typeof data3.name !== "string"){validate20.errors = [{instancePath:instancePath+"/to/" + i0+"/name",schemaPath:"#/properties/to/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid2 = _errs11 === errors;}else {var valid2 = true;}}}}else {validate20.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid1 = _errs7 === errors;if(!valid1){break;}}}else {validate20.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];return false;}}var valid0 = _errs5 === errors;}else {var valid0 = true;}if(valid0){if(data.at !== undefined && func0.call(data, "at")){let data6 = data.at;const _errs13 = errors;if(errors === _errs13){if(errors === _errs13){if(typeof data6 === "string"){if(!(formats0.validate(data6))){validate20.errors = [{instancePath:instancePath+"/at",schemaPath:"#/properties/at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];return false;}}else {validate20.errors = [{instancePath:instancePath+"/at",schemaPath:"#/properties/at/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}}var valid0 = _errs13 === errors;}else {var valid0 = true;}if(valid0){if(data.note !== undefined && func0.call(data, "note")){const _errs15 = errors;if(typeof data.note !== "string"){validate20.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs15 === errors;}else {var valid0 = true;}}}}}}}else {validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate20.errors = vErrors;return errors === 0;}validate20.evaluated = {"props":{"amount":true,"currency":true,"to":true,"at":true,"meta":true,"note":true},"dynamicProps":false,"dynamicItems":false};return validate20;})(rt.ajvRequire);
@@ -223,7 +225,7 @@ function unknown(action, args, context, now) {
   return finalize(P, true, null, null, x);
 }
 
-export function decide(request) {
+function decide(request) {
   try {
     const now = requestTime(request);
     if (!wellFormed(request, now)) {
@@ -242,4 +244,13 @@ export function decide(request) {
   } catch (e) {
     return finalize(P, false, null, null, fail(null, undefined, e));
   }
+}
+
+return { hash, rules, risks, decide };
+})(rt);
+export const hash = policy.hash;
+export const rules = policy.rules;
+export const risks = policy.risks;
+export function decide(request) {
+  return policy.decide(request);
 }

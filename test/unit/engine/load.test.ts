@@ -9,6 +9,8 @@ import { removeTempTrees, tempTree } from "../../cli/helpers.js";
 
 afterAll(removeTempTrees);
 
+const root = path.resolve(import.meta.dirname, "../../..");
+
 const A = { path: "a.rplc", text: "action a.b { x: number }\non a.b { block big when args.x > 10 }\n" };
 const B = { path: "b.rplc", text: "risk r 5\n" };
 
@@ -57,13 +59,40 @@ describe("loadPolicy", () => {
     await expect(loadPolicy("/no/such/policy.mjs")).rejects.toThrow("cannot read `/no/such/policy.mjs`");
     const r = await compile({ sources: [A] }, { cwd: "/x" });
     const code = r.value?.code ?? "";
-    for (const declaration of ["export const rules = ", "export function decide("]) {
-      const edited = code.replace(`\n${declaration}`, `\n${declaration.replace("export ", "")}`);
+    // A module cut short, or with its exports edited, is refused before anything of it runs.
+    for (const edited of [code.slice(0, -2), code.replace("\nexport const rules = ", "\nconst rules = ")]) {
       expect(edited).not.toBe(code);
+      await expect(loadPolicy(edited)).rejects.toThrow("does not end with the exports of an rplc module");
+    }
+    // Text between the two lines that is not one function expression.
+    const two = code.replace('\n"use strict";\n', '\n"use strict";\n}); void (async function (rt) {\n');
+    await expect(loadPolicy(two)).rejects.toThrow("does not hold its policy set as one function");
+    // A module of ABI 2 (declarations exported at the top level) without one of its exports.
+    const old = readFileSync(path.join(root, "test/fixtures/modules/abi2-db.js"), "utf8");
+    for (const declaration of ["export const rules = ", "export function decide("]) {
+      const edited = old.replace(`\n${declaration}`, `\n${declaration.replace("export ", "")}`);
+      expect(edited).not.toBe(old);
       await expect(loadPolicy(edited)).rejects.toThrow(
         `does not declare its exports as rplc modules do (\`${declaration}\`)`,
       );
     }
+  });
+
+  it("stack traces of a module loaded from a file give the file's lines", async () => {
+    const r = await compile({ sources: [A] }, { cwd: "/x" });
+    const code = (r.value?.code ?? "").replace(
+      "function decide(request) {\n",
+      'function decide(request) {\n  if (request === 42) return new Error("here").stack;\n',
+    );
+    const line = code.split("\n").findIndex((l) => l.includes('new Error("here")')) + 1;
+    const dir = tempTree({});
+    const file = path.join(dir, "p.mjs");
+    writeFileSync(file, code);
+    for (const codeCache of [true, false]) {
+      const p = await loadPolicy(file, { codeCache });
+      expect(String(p.decide(42))).toContain(`${file}:${line}:`);
+    }
+    expect(String((await loadPolicy(code)).decide(42))).toContain(`(policy module:${line}:`);
   });
 
   it("a module built for another runtime ABI fails loudly", async () => {
@@ -76,44 +105,65 @@ describe("loadPolicy", () => {
     }
   });
 
-  it("a module of the oldest ABI still loads and decides as a module built now", async () => {
-    // test/fixtures/modules/abi1-db.js is test/golden/js/db.js as rplc emitted it for ABI 1
-    // (before the fast request checks); the same policy compiled now must decide every request alike.
-    const root = path.resolve(import.meta.dirname, "../../..");
-    const old = await loadPolicy(readFileSync(path.join(root, "test/fixtures/modules/abi1-db.js"), "utf8"));
+  it("the rule and risk tables are frozen, approvers included", async () => {
     const text = readFileSync(path.join(root, "test/golden/js/db.rplc"), "utf8");
     const r = await compile({ sources: [{ path: "db.rplc", text }] }, { cwd: "/golden" });
-    const now = await loadPolicy(r.value?.code ?? "");
-    expect(old.hash).toBe(now.hash);
-    const time = "2026-11-24T10:00:00Z";
-    const context = { env: "production", agent: "a", user: { id: "u", roles: ["oncall"] } };
-    const requests: unknown[] = [
-      { action: "db.query", args: { sql: "DELETE FROM users" }, context, time },
-      {
-        action: "db.query",
-        args: { sql: "UPDATE t SET a = 1 WHERE id = 2", database: "main" },
-        context,
-        time,
-      },
-      {
-        action: "db.query",
-        args: { sql: "SELECT 1", extra: { deep: [1, 2] } },
-        context: { env: "dev", agent: "b" },
-        time,
-      },
-      { action: "db.query", args: { sql: 5 }, context, time },
-      { action: "db.query", args: {}, context, time },
-      { action: "db.query", args: { sql: "SELECT 1" }, context: { env: "prod", agent: "a" }, time },
-      { action: "db.query", args: { sql: "SELECT 1" }, context: { env: "dev" }, time },
-      { action: "db.query", args: { sql: "SELECT 1", n: Number.NaN }, context, time },
-      { action: "db.query", args: { sql: "SELECT 1" }, context, time: "yesterday" },
-      { action: "db.query", args: { sql: "SELECT 1" }, context, time, extra: 1 },
-      { action: "fs.read", args: { path: "/x" }, context, time: "2026-11-24T03:00:00Z" },
-      { action: "fs.read", args: { f: () => 1 }, context, time },
-      { args: { sql: "SELECT 1" } },
-      [],
-      null,
-    ];
-    for (const q of requests) expect(now.decide(q)).toEqual(old.decide(q));
+    expect(r.value?.code).toContain("\nconst rules = rt.table([");
+    const p = await loadPolicy(r.value?.code ?? "");
+    const withApprovers = p.rules.find((rule) => rule.approvers !== undefined);
+    expect(withApprovers?.approvers).toEqual(["dba"]);
+    expect(Object.isFrozen(withApprovers?.approvers)).toBe(true);
+    for (const table of [p.rules, p.risks]) {
+      expect(table.length).toBeGreaterThan(0);
+      expect(Object.isFrozen(table)).toBe(true);
+      for (const row of table) expect(Object.isFrozen(row)).toBe(true);
+    }
+    expect(() => (p.rules as unknown as { id: string }[]).push({ id: "x" })).toThrow(TypeError);
   });
+
+  // Each fixture is test/golden/js/db.js as rplc emitted it for an older ABI: 1 (before the fast
+  // request checks), 2 (tables made with `rt.constant`, before `rt.table`). The same policy compiled
+  // now must decide every request alike.
+  it.each(["abi1-db.js", "abi2-db.js"])(
+    "a module of an older ABI (%s) still loads and decides as one built now",
+    async (fixture) => {
+      const old = await loadPolicy(readFileSync(path.join(root, "test/fixtures/modules", fixture), "utf8"));
+      expect(Object.isFrozen(old.rules[0])).toBe(true);
+      const text = readFileSync(path.join(root, "test/golden/js/db.rplc"), "utf8");
+      const r = await compile({ sources: [{ path: "db.rplc", text }] }, { cwd: "/golden" });
+      const now = await loadPolicy(r.value?.code ?? "");
+      expect(old.hash).toBe(now.hash);
+      expect(old.rules).toEqual(now.rules);
+      const time = "2026-11-24T10:00:00Z";
+      const context = { env: "production", agent: "a", user: { id: "u", roles: ["oncall"] } };
+      const requests: unknown[] = [
+        { action: "db.query", args: { sql: "DELETE FROM users" }, context, time },
+        {
+          action: "db.query",
+          args: { sql: "UPDATE t SET a = 1 WHERE id = 2", database: "main" },
+          context,
+          time,
+        },
+        {
+          action: "db.query",
+          args: { sql: "SELECT 1", extra: { deep: [1, 2] } },
+          context: { env: "dev", agent: "b" },
+          time,
+        },
+        { action: "db.query", args: { sql: 5 }, context, time },
+        { action: "db.query", args: {}, context, time },
+        { action: "db.query", args: { sql: "SELECT 1" }, context: { env: "prod", agent: "a" }, time },
+        { action: "db.query", args: { sql: "SELECT 1" }, context: { env: "dev" }, time },
+        { action: "db.query", args: { sql: "SELECT 1", n: Number.NaN }, context, time },
+        { action: "db.query", args: { sql: "SELECT 1" }, context, time: "yesterday" },
+        { action: "db.query", args: { sql: "SELECT 1" }, context, time, extra: 1 },
+        { action: "fs.read", args: { path: "/x" }, context, time: "2026-11-24T03:00:00Z" },
+        { action: "fs.read", args: { f: () => 1 }, context, time },
+        { args: { sql: "SELECT 1" } },
+        [],
+        null,
+      ];
+      for (const q of requests) expect(now.decide(q)).toEqual(old.decide(q));
+    },
+  );
 });
