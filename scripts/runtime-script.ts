@@ -11,7 +11,8 @@
  *    rewrite must find exactly that many, so text that merely looks like one (in a string, a
  *    comment) fails the build instead of being changed.
  * 3. The script is `(function (exports, require, module, __importMetaUrl, __importModule) { … })`,
- *    strict like the module it was, in ASCII (`asciiOnly`), with its source map.
+ *    strict like the module it was, in ASCII (`asciiOnly`), with its source map; it exports
+ *    esbuild's object of getters itself, not a copy (`exportDirectly`).
  * 4. The loader is src/engine/boot.ts bundled with the line that exports the chunk's names.
  * 5. One start of the runtime writes the code cache, so the first user of the build has it; it
  *    loads a small policy first (`warmUp`), so the functions that takes are in the cache compiled.
@@ -59,6 +60,23 @@ export function rewriteDynamicImports(code: string, expected: number): string {
       `the runtime chunk has ${expected} dynamic import(s) but its text shows ${found} \`import(\`: a string or comment that looks like one? Reword it`,
     );
   return out;
+}
+
+/**
+ * esbuild's CommonJS output ends its preamble with `module.exports = __toCommonJS(<chunk>_exports);`,
+ * which copies every export (each a getter already) onto a new object, getter by getter: ~0.4 ms of
+ * `import "runplane"` for the runtime's ~80 exports, in a process where nothing is optimized yet. The
+ * loader only reads the exports by name, so the script exports that object itself. Throws when the
+ * text does not have that line exactly once.
+ */
+export function exportDirectly(code: string): string {
+  const lines = [...code.matchAll(/^module\.exports = __toCommonJS\(([A-Za-z0-9_$]+)\);$/gm)];
+  const line = lines[0];
+  if (lines.length !== 1 || line === undefined)
+    throw new Error(
+      `the runtime script should have one \`module.exports = __toCommonJS(…);\` line (esbuild's CommonJS output), not ${lines.length}`,
+    );
+  return code.replace(line[0], `module.exports = ${line[1]};`);
 }
 
 /**
@@ -172,7 +190,7 @@ export async function scriptRuntime(dist: string, root: string): Promise<string>
     throw new Error(`INVARIANT: esbuild wrote ${scriptName} and its map`);
   // On the first line, so that the source map's lines stay right.
   // An ES module's code is strict; as a script it must say so (esbuild writes "use strict" for some).
-  const code = await asciiOnly(rewriteDynamicImports(js.text, dynamic));
+  const code = await asciiOnly(exportDirectly(rewriteDynamicImports(js.text, dynamic)));
   const strict = code.startsWith('"use strict";') ? "" : '"use strict";';
   const text = `(function (${PARAMS}) {${strict}${code}\n})\n//# sourceMappingURL=${scriptName}.map\n`;
 

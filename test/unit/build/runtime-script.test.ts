@@ -8,7 +8,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { asciiOnly, rewriteDynamicImports, scriptRuntime } from "../../../scripts/runtime-script.js";
+import {
+  asciiOnly,
+  exportDirectly,
+  rewriteDynamicImports,
+  scriptRuntime,
+} from "../../../scripts/runtime-script.js";
 import { ROOT } from "../../integration/runtime/procs.js";
 import { removeTempDirs, tempDir } from "../runtime/helpers.js";
 
@@ -40,6 +45,22 @@ describe("rewriteDynamicImports", () => {
     expect(() => rewriteDynamicImports('const s = "import("; await import("a");', 1)).toThrow(
       /1 dynamic import\(s\) but its text shows 2/,
     );
+  });
+});
+
+describe("exportDirectly", () => {
+  it("exports esbuild's object of getters instead of a copy of it", () => {
+    const code =
+      "var x_exports = {};\n__export(x_exports, { a: () => a });\nmodule.exports = __toCommonJS(x_exports);\nvar a = 1;\n";
+    expect(exportDirectly(code)).toBe(
+      "var x_exports = {};\n__export(x_exports, { a: () => a });\nmodule.exports = x_exports;\nvar a = 1;\n",
+    );
+  });
+
+  it("refuses text without that line, or with two", () => {
+    expect(() => exportDirectly("module.exports = x_exports;\n")).toThrow(/not 0/);
+    const twice = "module.exports = __toCommonJS(a);\nmodule.exports = __toCommonJS(b);\n";
+    expect(() => exportDirectly(twice)).toThrow(/not 2/);
   });
 });
 
