@@ -90,14 +90,16 @@ function policyFunction(source: string, origin: string): PolicyFunction {
   if (at < 0) throw new PolicyLoadError(`${origin} does not import the runplane runtime as rplc modules do`);
   const open = source.indexOf(`\n${POLICY_OPEN}\n`, at);
   if (open < 0) return { text: olderFunction(source, origin, at), at: { lineOffset: 0, columnOffset: 0 } };
-  if (!source.endsWith(`\n${POLICY_CLOSE}`))
+  // The last one: text appended after the module (a comment) is left alone.
+  const close = source.lastIndexOf(`\n${POLICY_CLOSE}`);
+  if (close < open)
     throw new PolicyLoadError(`${origin} does not end with the exports of an rplc module: is it cut short?`);
   const start = open + 1 + POLICY_OPEN.indexOf("(async");
   let lines = 0;
   for (let i = source.indexOf("\n"); i >= 0 && i < start; i = source.indexOf("\n", i + 1)) lines++;
   return {
     // A slice: V8 keeps it as a view of the module's text and compiles it without a copy.
-    text: source.slice(start, source.length - POLICY_CLOSE.length + "})".length),
+    text: source.slice(start, close + 1 + "})".length),
     at: { lineOffset: lines, columnOffset: start - (open + 1) },
   };
 }

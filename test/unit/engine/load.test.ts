@@ -64,6 +64,8 @@ describe("loadPolicy", () => {
       expect(edited).not.toBe(code);
       await expect(loadPolicy(edited)).rejects.toThrow("does not end with the exports of an rplc module");
     }
+    // A comment appended to the module is no reason to refuse it.
+    expect((await loadPolicy(`${code}//# sourceMappingURL=p.mjs.map\n`)).hash).toBe(r.value?.hash);
     // Text between the two lines that is not one function expression.
     const two = code.replace('\n"use strict";\n', '\n"use strict";\n}); void (async function (rt) {\n');
     await expect(loadPolicy(two)).rejects.toThrow("does not hold its policy set as one function");
