@@ -18,8 +18,17 @@ import { checkGlob, globMatcher } from "./patterns.js";
 import { P, simple } from "./sig.js";
 import type { NativeFunction } from "./spec.js";
 
+/**
+ * What `normalizePath` would change: a `.` or `..` segment, an empty one (`//`), a trailing slash
+ * after something. A path without any is its own normal form and is returned as it is, without
+ * `posix.normalize` (a new string on every call; `path.within` of a request's path is on many
+ * decisions' path).
+ */
+const NEEDS_WORK = /(?:^|\/)\.\.?(?:\/|$)|\/\/|.\/$/;
+
 export function normalizePath(p: string): string {
   if (p === "") return ".";
+  if (!NEEDS_WORK.test(p)) return p;
   const n = posix.normalize(p);
   // posix.normalize keeps one trailing slash and two leading ones (`//x`); drop both quirks.
   let out = n.length > 1 && n.endsWith("/") ? n.slice(0, -1) : n;

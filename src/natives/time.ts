@@ -105,6 +105,34 @@ function offsetAt(zone: string, t: number): number {
   return exactOffset(zone, t); // a transition inside this quarter hour
 }
 
+/** The largest distance from the epoch of a valid time value (ECMAScript TimeClip), in ms. */
+const MAX_TIME = 8.64e15;
+const DAY = 86_400_000;
+
+/**
+ * The time value of `t`'s wall clock in `zone`, read as UTC: what `wallClock` reads its fields
+ * from, with its checks and errors, as a number instead of a Date.
+ */
+function localTime(t: number, zone: string | undefined): number {
+  if (!(Math.abs(t) <= MAX_TIME)) throw new NativeError(`timestamp \`${t}\` is out of range`);
+  if (zone === undefined || zone === "UTC") return Math.trunc(t);
+  const local = t + offsetAt(zone, t);
+  if (!(Math.abs(local) <= MAX_TIME)) throw new NativeError(`timestamp \`${local}\` is out of range`);
+  return Math.trunc(local);
+}
+
+const floorMod = (a: number, n: number) => ((a % n) + n) % n;
+
+/** `wallClock(t, zone).hour`, without the Dates and the object (`hour` is on decisions' path). */
+export function hourOf(t: number, zone: string | undefined): number {
+  return Math.floor(floorMod(localTime(t, zone), DAY) / 3_600_000);
+}
+
+/** `wallClock(t, zone).weekday` (0 = Sunday; 1970-01-01 was a Thursday), likewise. */
+export function weekdayOf(t: number, zone: string | undefined): number {
+  return floorMod(Math.floor(localTime(t, zone) / DAY) + 4, 7);
+}
+
 /** The wall-clock fields of `t` in `zone` (UTC when undefined). */
 export function wallClock(t: number, zone: string | undefined): WallClock {
   const d = checkTime(t);
@@ -157,7 +185,7 @@ export const TIME_NATIVES: readonly NativeFunction[] = [
     arity: [1, 2],
     signature: simple([P.timestamp, P.string], T.number),
     ...zoneArg,
-    impl: (t: unknown, tz?: unknown) => wallClock(num(t, "hour"), optStr(tz, "hour")).hour,
+    impl: (t: unknown, tz?: unknown) => hourOf(num(t, "hour"), optStr(tz, "hour")),
   },
   {
     name: "weekday",
@@ -165,7 +193,7 @@ export const TIME_NATIVES: readonly NativeFunction[] = [
     arity: [1, 2],
     signature: simple([P.timestamp, P.string], T.number),
     ...zoneArg,
-    impl: (t: unknown, tz?: unknown) => wallClock(num(t, "weekday"), optStr(tz, "weekday")).weekday,
+    impl: (t: unknown, tz?: unknown) => weekdayOf(num(t, "weekday"), optStr(tz, "weekday")),
   },
   {
     name: "format_time",

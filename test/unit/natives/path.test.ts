@@ -27,6 +27,25 @@ describe("path.normalize", () => {
   test.prop([fc.stringMatching(/^[a-z./~]{0,24}$/)])("is idempotent", (p) => {
     expect(normalizePath(normalizePath(p))).toBe(normalizePath(p));
   });
+
+  // normalizePath returns a path that needs no work as it is; this is the full computation it skips.
+  const reference = (p: string) => {
+    if (p === "") return ".";
+    const n = posix.normalize(p);
+    const out = n.length > 1 && n.endsWith("/") ? n.slice(0, -1) : n;
+    return out.startsWith("//") ? out.replace(/^\/+/, "/") : out;
+  };
+  test.prop([fc.stringMatching(/^[ab./\\]{0,16}$/)], { numRuns: 5000 })(
+    "is posix.normalize without its trailing and leading slash quirks, also where it takes the short way",
+    (p) => {
+      expect(normalizePath(p)).toBe(reference(p));
+    },
+  );
+
+  it.each(["/tmp/x", "...", ".a/b.", "a/..b", "/"])("returns %j, already normal, as it is", (p) => {
+    expect(normalizePath(p)).toBe(p);
+    expect(reference(p)).toBe(p);
+  });
 });
 
 describe("path.within", () => {

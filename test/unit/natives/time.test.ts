@@ -1,7 +1,14 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { T } from "../../../src/check/types.js";
-import { checkTimeZone, formatDuration, formatTime, wallClock } from "../../../src/natives/time.js";
+import {
+  checkTimeZone,
+  formatDuration,
+  formatTime,
+  hourOf,
+  wallClock,
+  weekdayOf,
+} from "../../../src/natives/time.js";
 import { call, native, sig, thrown } from "./helpers.js";
 
 const at = (iso: string) => Date.parse(iso);
@@ -56,6 +63,41 @@ describe("hour and weekday", () => {
     (t, zone) => {
       const w = wallClock(t, zone);
       expect({ hour: w.hour, weekday: w.weekday }).toEqual(direct(t, zone));
+    },
+  );
+
+  // hour and weekday compute what wallClock gives without making Dates: the same fields, the same
+  // errors, for any number (fractions, negatives, the ends of the Date range, beyond it, NaN).
+  const anyTime = fc.oneof(
+    fc.integer({ min: -8.64e15, max: 8.64e15 }),
+    fc.double({ min: -8.7e15, max: 8.7e15 }),
+    fc.constantFrom(
+      8.64e15,
+      -8.64e15,
+      8.64e15 + 1,
+      -8.64e15 - 0.5,
+      0,
+      -0,
+      -1,
+      0.5,
+      -0.5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+    ),
+  );
+  const outcome = (f: () => number) => {
+    try {
+      return f();
+    } catch (e) {
+      return `error: ${(e as Error).message}`;
+    }
+  };
+  test.prop([anyTime, fc.constantFrom(undefined, "UTC", ...ZONES)], { numRuns: 3000 })(
+    "hourOf and weekdayOf agree with wallClock",
+    (t, zone) => {
+      const w = outcome(() => wallClock(t, zone).hour);
+      expect(outcome(() => hourOf(t, zone))).toEqual(w);
+      expect(outcome(() => weekdayOf(t, zone))).toEqual(outcome(() => wallClock(t, zone).weekday));
     },
   );
 
