@@ -5,7 +5,7 @@
  * best effort: a read-only directory just means no cache); later loads in any process use it.
  *
  * The cache is used only for the exact module it was made from: it holds a copy of the module's
- * bytes, compared with the file's (a memcmp, cheaper than hashing 361 KiB in JavaScript), and the
+ * bytes, compared with the file's a chunk at a time (a memcmp, cheaper than hashing 361 KiB in JavaScript), and the
  * versions of V8 and of this loader. V8 also refuses a cache from another version or other flags;
  * the module is then compiled as if there were none and the cache rewritten. A cache is bytecode:
  * whoever can write it can change what the policy does, exactly as whoever can write the module
@@ -82,33 +82,66 @@ function headerFor(source: Buffer, text: string, data: number): Header {
  * damaged in place, to the same length, is not detected, like a damaged module.
  */
 function read(fs: typeof Fs, file: string, source: Buffer, text: string): Buffer | undefined {
-  let data: Buffer;
+  let fd: number;
   try {
-    data = fs.readFileSync(file);
+    fd = fs.openSync(file, "r");
   } catch {
     return undefined;
   }
-  const nl = data.indexOf(10);
+  try {
+    return readOpen(fs, fd, source, text);
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The longest header line read; a header is about 100 bytes. */
+const HEADER_MAX = 1024;
+/**
+ * The copy of the source is compared this much at a time, in one buffer: reading it whole would
+ * put another copy of the module (370 KiB for 1,000 rules) in fresh memory, whose first touch is
+ * most of what reading costs in a starting process (~1 ms of a cold load).
+ */
+const CHUNK = 64 * 1024;
+
+function readOpen(fs: typeof Fs, fd: number, source: Buffer, text: string): Buffer | undefined {
+  const size = fs.fstatSync(fd).size;
+  const head = Buffer.alloc(Math.min(size, HEADER_MAX));
+  const nl = head.subarray(0, readAt(fs, fd, head, 0)).indexOf(10);
   if (nl < 0) return undefined;
+  const found = JSON.parse(head.toString("utf8", 0, nl)) as Partial<Header>;
   const end = nl + 1 + source.length;
-  let found: Partial<Header>;
-  try {
-    found = JSON.parse(data.toString("utf8", 0, nl)) as Partial<Header>;
-  } catch {
-    return undefined;
-  }
-  const want = headerFor(source, text, data.length - end);
+  const want = headerFor(source, text, size - end);
   if (
     found.format !== want.format ||
     found.v8 !== want.v8 ||
     found.bytes !== want.bytes ||
     found.body !== want.body ||
     found.data !== want.data ||
-    want.data <= 0 ||
-    !source.equals(data.subarray(nl + 1, end))
+    want.data <= 0
   )
     return undefined;
-  return data.subarray(end);
+  const chunk = Buffer.allocUnsafeSlow(Math.min(CHUNK, source.length));
+  for (let at = 0; at < source.length; at += chunk.length) {
+    const n = Math.min(chunk.length, source.length - at);
+    if (readAt(fs, fd, chunk.subarray(0, n), nl + 1 + at) !== n) return undefined;
+    if (source.compare(chunk, 0, n, at, at + n) !== 0) return undefined;
+  }
+  const data = Buffer.allocUnsafeSlow(want.data);
+  return readAt(fs, fd, data, end) === data.length ? data : undefined;
+}
+
+/** Fill `into` from the file at `position`; the number of bytes read (less at the end of the file). */
+function readAt(fs: typeof Fs, fd: number, into: Buffer, position: number): number {
+  let got = 0;
+  while (got < into.length) {
+    const n = fs.readSync(fd, into, got, into.length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
 }
 
 /**

@@ -53,6 +53,24 @@ describe("the code cache of a policy module", () => {
     expect(await decide(file, 50)).toBe("ALLOW");
   });
 
+  it("is not used for a large module edited in place past its first 64 KiB", async () => {
+    // The copy of the module in the cache is compared a chunk at a time (code-cache.ts). The edit
+    // is in the rule table, top-level code that the cache holds compiled, past two chunks.
+    const name = (i: number) => `rule_${i}_${"x".repeat(100)}`;
+    const rules = Array.from({ length: 1000 }, (_, i) => `  block ${name(i)} when args.x == ${100_000 + i}`);
+    const text = `action a.b { x: number }\non a.b {\n${rules.join("\n")}\n  block last when args.x == 7\n}\n`;
+    const r = await compile({ sources: [{ path: "a.rplc", text }] }, { cwd: "/x" });
+    const file = path.join(tempTree({}), "policy.mjs");
+    const code = r.value?.code ?? "";
+    writeFileSync(file, code);
+    expect(await decide(file, 7)).toBe("BLOCK");
+    const row = '{ id: "last", effect: "block"';
+    const at = code.indexOf(row);
+    expect(at).toBeGreaterThan(2 * 64 * 1024);
+    writeFileSync(file, `${code.slice(0, at)}${row.replace("block", "allow")}${code.slice(at + row.length)}`);
+    expect(await decide(file, 7)).toBe("ALLOW");
+  });
+
   // V8 checks the data's version, flags and length, not its content (no checksum in release
   // builds): a cache damaged in place can crash the process, like a damaged module (docs/cli.md).
   it("a truncated cache, or one that is not a cache, is ignored and rewritten", async () => {
