@@ -84,3 +84,25 @@ export function largePolicySet(): { path: string; text: string }[] {
   }
   return sources;
 }
+
+/** 64 requests over the actions (three SQL statements, both environments, assorted arguments). */
+export function largeRequests() {
+  return Array.from({ length: 64 }, (_, i) => ({
+    action: `svc${(i * 7) % ACTIONS}.call`,
+    args: {
+      sql:
+        i % 3 === 0
+          ? "DELETE FROM users"
+          : i % 3 === 1
+            ? "SELECT * FROM payments WHERE id = 1"
+            : "UPDATE t SET a = 1",
+      path: i % 2 === 0 ? "/tmp/x" : "/srv/data/file",
+      amount: i * 40,
+      to: ["a@acme.com", `x${i}@example.org`],
+      wait: 600_000,
+      tier: i % 2 === 0 ? "free" : "pro",
+    },
+    context: { env: i % 2 === 0 ? "production" : "dev", agent: "bot" },
+    time: "2026-11-24T10:00:00Z",
+  }));
+}
