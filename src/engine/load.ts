@@ -106,7 +106,7 @@ function policyFunction(source: string, origin: string): PolicyFunction {
 
 /**
  * A module of ABI 1 or 2 (its declarations at the top level, exported) as the text of the same
- * function; `at` is where its import line starts.
+ * function; `at` is the line break before its import line.
  */
 function olderFunction(source: string, origin: string, at: number): string {
   // Slices around the import line and the four `export ` keywords, found with indexOf: a regular
