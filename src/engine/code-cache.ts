@@ -1,26 +1,25 @@
 /**
  * A V8 code cache for scripts read from a file: compiled policy modules (`policy.mjs.v8cache` beside
- * `policy.mjs`) and the built runtime itself (`dist/chunk-….script.js.v8cache`, boot.ts). Parsing a 1,000-rule module (361 KiB) takes V8 8–13 ms, most of loading it; with
- * the cache, about 2 ms (bench/results/engine.md). The first load writes the cache (atomically,
- * best effort: a read-only directory just means no cache); later loads in any process use it.
+ * `policy.mjs`, load.ts) and the built runtime itself (`dist/chunk-….script.js.v8cache`, boot.ts).
+ * Without it V8 parses a 1,000-rule module (370 KiB) on every load, most of the load's time
+ * (bench/results/engine.md). The first load writes the cache (atomically, best effort: a read-only
+ * directory just means no cache); later loads in any process use it.
  *
  * The cache is used only for the exact module it was made from: it holds a copy of the module's
- * bytes, compared with the file's a chunk at a time (a memcmp, cheaper than hashing 361 KiB in JavaScript), and the
- * versions of V8 and of this loader. V8 also refuses a cache from another version or other flags;
- * the module is then compiled as if there were none and the cache rewritten. A cache is bytecode:
- * whoever can write it can change what the policy does, exactly as whoever can write the module
- * beside it. Keep both with the same permissions.
+ * bytes, compared with the file's a chunk at a time (a memcmp, cheaper than hashing 370 KiB in
+ * JavaScript), and the versions of V8 and of this loader. V8 also refuses a cache from another
+ * version or other flags; the module is then compiled as if there were none and the cache rewritten.
+ * A cache is bytecode: whoever can write it can change what the policy does, exactly as whoever can
+ * write the module beside it. Keep both with the same permissions.
  */
 import type * as Fs from "node:fs";
 import type * as Vm from "node:vm";
 
 /**
- * Bump when the cache's layout or load.ts's rewriting of a module into a function body changes.
+ * Bump when the cache's layout, or the text load.ts compiles from a module's bytes, changes.
  * 2: the header also gives the length of V8's data, so a truncated cache is not used.
  */
 const FORMAT = 2;
-
-export type CompiledBody = (rt: unknown) => Promise<unknown>;
 
 /** Where a compiled text starts in its file: lines before it, and columns before it on its line. */
 export interface Position {
@@ -29,12 +28,6 @@ export interface Position {
 }
 
 const NO_OFFSET: Position = { lineOffset: 0, columnOffset: 0 };
-
-export interface CachedCompile {
-  readonly run: CompiledBody;
-  /** Write the cache if it was missing or stale; call once the module has run (more is compiled then). */
-  readonly save: () => void;
-}
 
 /** A script compiled with a code cache: its completion value and what became of the cache. */
 export interface CachedScript {
@@ -146,7 +139,8 @@ function readAt(fs: typeof Fs, fd: number, into: Buffer, position: number): numb
 
 /**
  * Compile and run the script `text`, made from the file `filename` whose bytes are `source`, with
- * the code cache `cacheFile` when there is a usable one.
+ * the code cache `cacheFile` when there is a usable one. `at` is where `text` starts in the file
+ * (load.ts compiles a slice of a module), so that stack traces give the file's lines.
  */
 export function compileCached(
   text: string,
@@ -181,21 +175,6 @@ export function compileCached(
         }
         return false;
       }
-    },
-  };
-}
-
-/**
- * Compile `fn`, the text of the module at `file` (whose bytes are `source`) as an async function
- * of the runtime (load.ts), with the code cache beside it when there is a usable one. `at` is where
- * `fn` starts in the file, so that stack traces give the file's lines.
- */
-export function compileWithCache(fn: string, file: string, source: Buffer, at: Position): CachedCompile {
-  const compiled = compileCached(fn, file, `${file}.v8cache`, source, at);
-  return {
-    run: compiled.value as CompiledBody,
-    save: () => {
-      compiled.save();
     },
   };
 }

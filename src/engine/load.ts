@@ -17,7 +17,7 @@
  * Part of the runtime: it never imports the compiler or Chevrotain.
  */
 import { resolve as resolvePath } from "node:path";
-import { compileWithCache, type Position, textOf } from "./code-cache.js";
+import { compileCached, type Position, textOf } from "./code-cache.js";
 import type { Decision } from "./decision.js";
 import type { RiskEntry, RuleEntry } from "./finalize.js";
 import { __runtime, RUNTIME_ABI } from "./runtime.js";
@@ -161,9 +161,10 @@ export async function loadPolicy(
   const fn = policyFunction(source, origin);
   let loaded: LoadedPolicy;
   if (file !== undefined && bytes !== undefined && options.codeCache !== false) {
-    const compiled = compileWithCache(fn.text, resolvePath(file), bytes, fn.at);
-    loaded = (await runPolicy(compiled.run, origin)) as LoadedPolicy;
-    compiled.save();
+    const full = resolvePath(file);
+    const compiled = compileCached(fn.text, full, `${full}.v8cache`, bytes, fn.at);
+    loaded = (await runPolicy(compiled.value, origin)) as LoadedPolicy;
+    compiled.save(); // after the module ran: more of it is compiled by then
   } else {
     const vm = process.getBuiltinModule("node:vm");
     const filename = file === undefined ? "policy module" : resolvePath(file);
