@@ -110,8 +110,8 @@ const MAX_TIME = 8.64e15;
 const DAY = 86_400_000;
 
 /**
- * The time value of `t`'s wall clock in `zone`, read as UTC: what `wallClock` reads its fields
- * from, with its checks and errors, as a number instead of a Date.
+ * The time value of `t`'s wall clock in `zone`, read as UTC: what `wallClock`, `hourOf` and
+ * `weekdayOf` read their fields from. Throws for a `t`, or a local time, outside the Date range.
  */
 function localTime(t: number, zone: string | undefined): number {
   if (!(Math.abs(t) <= MAX_TIME)) throw new NativeError(`timestamp \`${t}\` is out of range`);
@@ -135,9 +135,7 @@ export function weekdayOf(t: number, zone: string | undefined): number {
 
 /** The wall-clock fields of `t` in `zone` (UTC when undefined). */
 export function wallClock(t: number, zone: string | undefined): WallClock {
-  const d = checkTime(t);
-  if (zone === undefined || zone === "UTC") return utcFields(d);
-  return utcFields(checkTime(t + offsetAt(zone, t)));
+  return utcFields(new Date(localTime(t, zone)));
 }
 
 const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, "0");

@@ -123,6 +123,23 @@ describe("hour and weekday", () => {
     expect(thrown(() => call("hour", Number.NaN))).toBe("NativeError: `hour` expected a number, found NaN");
   });
 
+  it("reads the ends of the Date range, and refuses instants or local times beyond them", () => {
+    // 8.64e15 ms is exactly 100,000,000 days after the epoch: midnight, a Saturday.
+    expect([call("hour", 8.64e15), call("weekday", 8.64e15)]).toEqual([0, 6]);
+    expect([call("hour", -8.64e15, "UTC"), call("weekday", -8.64e15)]).toEqual([0, 2]);
+    expect(thrown(() => call("hour", 8.64e15 + 1))).toBe(
+      "NativeError: timestamp `8640000000000001` is out of range",
+    );
+    // In range in UTC, but the zone's offset is read for the instant's whole quarter hour, which
+    // ends past the range: refused too (the message names that quarter hour's last instant).
+    expect(thrown(() => call("weekday", 8.64e15, "Asia/Tokyo"))).toMatch(
+      /^NativeError: timestamp `86400000\d{8}` is out of range$/,
+    );
+    expect(thrown(() => wallClock(-8.64e15 - 1, undefined))).toBe(
+      "NativeError: timestamp `-8640000000000001` is out of range",
+    );
+  });
+
   it("types", () => {
     expect(sig("hour", T.timestamp)).toEqual({ ok: true, result: T.number });
     expect(sig("weekday", T.timestamp, T.string)).toEqual({ ok: true, result: T.number });
